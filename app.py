@@ -1,0 +1,29 @@
+"""Tuttu. `python app.py` runs the embedded default (SQLite, in-process fan-out and jobs, demo data)."""
+import argparse
+import os
+
+from backend import create_app
+
+app = create_app()
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Run Tuttu on the embedded default.")
+    parser.add_argument("--no-demo", action="store_true", help="don't seed the demo city on first start")
+    args = parser.parse_args()
+    from backend.models import Staff
+    if not args.no_demo:
+        with app.app_context():
+            if not Staff.select().exists():
+                from backend.cli import print_logins
+                from backend.demo import seed_demo
+                logins = seed_demo()
+                print_logins(logins)
+    from backend.server import serve
+    host, port = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "5000"))
+    print(f"Tuttu is running at http://{host}:{port}  (Ctrl+C to stop)", flush=True)
+    serve(app, host, port, threads=int(os.environ.get("TUTTU_THREADS", "256")))
+
+
+if __name__ == "__main__":
+    main()

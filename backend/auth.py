@@ -1,0 +1,212 @@
+"""Who is asking: flask-login for staff (email + password) and anonymous youth (one tap), and roles."""
+import time
+from datetime import timedelta
+from functools import wraps
+
+from flask import Blueprint, current_app, jsonify, request, session
+from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
+from pydantic import EmailStr
+
+from .api import Body, Line, api, json_body
+from .db import db
+from .errors import ApiError
+from .handles import generate_handle, handle_problem
+from .models import Staff, Youth, utcnow
+from .security import limiter
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    """Resolve 'staff:<id>:<epoch>' or 'youth:<id>:<epoch>'; a rotated epoch ends the login."""
+    try:
+        kind, pk, epoch = user_id.split(":", 2)
+        model = {"staff": Staff, "youth": Youth}[kind]
+        user = model.get_or_none(model.id == int(pk))
+    except (ValueError, KeyError):
+        return None
+    if user is None or user.session_epoch != epoch or not getattr(user, "is_active", True):
+        return None
+    if session.get("login_until", 0) < time.time():
+        return None
+    return user
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    raise ApiError(401, "login_required", "Please log in or start as a guest first.")
+
+
+def staff_required(*roles):
+    """Only verified, active staff (of one of `roles`, when given) may call the view."""
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                raise ApiError(401, "login_required", "Please log in as staff first.")
+            if not getattr(current_user, "is_staff", False):
+                raise ApiError(403, "staff_only", "Only verified staff can do this.")
+            if not current_user.is_verified:
+                raise ApiError(403, "not_verified", "Your staff account is waiting for an admin to verify it.")
+            if roles and current_user.role not in roles:
+                raise ApiError(403, "wrong_role", "Your role can't do this.")
+            return view(*args, **kwargs)
+        wrapper.required_roles = roles or Staff.ROLES
+        return wrapper
+    return decorator
+
+
+def youth_required(view):
+    """Only an anonymous youth identity may call the view."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            raise ApiError(401, "login_required", "Tap 'Start' to get your anonymous name first.")
+        if not getattr(current_user, "is_youth", False):
+            raise ApiError(403, "youth_only", "This is for young people using Tuttu.")
+        return view(*args, **kwargs)
+    wrapper.required_roles = ("youth",)
+    return wrapper
+
+
+def current_youth():
+    return current_user if current_user.is_authenticated and getattr(current_user, "is_youth", False) else None
+
+
+def current_staff(*roles):
+    """The current verified staff member (of `roles`), or None."""
+    user = current_user
+    if user.is_authenticated and getattr(user, "is_staff", False) and user.can_act_as(*roles):
+        return user
+    return None
+
+
+def me_payload():
+    if not current_user.is_authenticated:
+        return {"kind": "visitor"}
+    if current_user.is_youth:
+        return {"kind": "youth", "id": current_user.id, "handle": current_user.handle}
+    return {"kind": "staff", "email": current_user.email, **current_user.public()}
+
+
+def _start_login(user, lifetime: timedelta):
+    """A fresh session cookie for `user`, valid for `lifetime` (checked on every request)."""
+    session.clear()
+    session.permanent = True
+    session["login_until"] = int(time.time() + lifetime.total_seconds())
+    login_user(user, remember=False)
+
+
+# --- request bodies -----------------------------------------------------------------------------
+
+class LoginBody(Body):
+    email: EmailStr
+    password: Line(200)
+
+
+class HandleBody(Body):
+    handle: Line(24, min_length=3)
+
+
+def _login_account_key():
+    body = request.get_json(silent=True) or {}
+    return f"login:{str(body.get('email', '')).strip().lower()}"
+
+
+# --- routes -------------------------------------------------------------------------------------
+
+@bp.get("/api/csrf")
+@api.validate(tags=["auth"])
+def csrf_token():
+    """The CSRF token to send as X-CSRF-Token on every state-changing request."""
+    return jsonify(csrf_token=generate_csrf())
+
+
+@bp.post("/api/auth/login")
+@limiter.limit("10 per minute")                         # per address
+@limiter.limit("5 per minute; 20 per hour", key_func=_login_account_key)   # per account
+@api.validate(json=LoginBody, tags=["auth"])
+def login():
+    """Staff log in with e-mail and password."""
+    body = json_body()
+    staff = Staff.by_email(body.email)
+    if staff is None or not staff.check_password(body.password):
+        raise ApiError(401, "bad_credentials", "That e-mail and password don't match.")
+    if not staff.active:
+        raise ApiError(403, "deactivated", "This account has been deactivated. Contact your city admin.")
+    staff.last_login_at = utcnow()
+    staff.save(only=[Staff.last_login_at])
+    _start_login(staff, timedelta(hours=current_app.config["STAFF_LOGIN_HOURS"]))
+    return jsonify(me_payload())
+
+
+@bp.post("/api/auth/logout")
+@api.validate(tags=["auth"])
+def logout():
+    """End this login."""
+    logout_user()
+    session.clear()
+    return jsonify(kind="visitor")
+
+
+@bp.get("/api/me")
+@api.validate(tags=["auth"])
+def me():
+    """Who am I: visitor, youth (handle) or staff (public profile)."""
+    return jsonify(me_payload())
+
+
+@bp.post("/api/youth")
+@limiter.limit("20 per hour")
+@api.validate(tags=["auth"])
+def become_youth():
+    """Become an anonymous youth with a generated handle (one tap; nothing else is stored)."""
+    if current_user.is_authenticated:
+        raise ApiError(409, "already_signed_in",
+                       "You already have an identity here. Log out or erase it first.")
+    with db.atomic():
+        for _ in range(10):
+            handle = generate_handle()
+            if not Youth.select().where(Youth.handle == handle).exists():
+                break
+        youth = Youth.create(handle=handle)
+    _start_login(youth, timedelta(days=current_app.config["YOUTH_LOGIN_DAYS"]))
+    return jsonify(me_payload()), 201
+
+
+@bp.patch("/api/me")
+@youth_required
+@api.validate(json=HandleBody, tags=["auth"])
+def change_handle():
+    """Change my anonymous handle."""
+    handle = json_body().handle
+    problem = handle_problem(handle)
+    if problem:
+        raise ApiError(422, "invalid", "Choose another name.", {"handle": problem})
+    if Youth.select().where((Youth.handle == handle) & (Youth.id != current_user.id)).exists():
+        raise ApiError(409, "handle_taken", "Someone already uses that name. Try another.", {"handle": "is taken"})
+    with db.atomic():
+        Youth.update(handle=handle).where(Youth.id == current_user.id).execute()
+    return jsonify(kind="youth", id=current_user.id, handle=handle)
+
+
+@bp.delete("/api/me")
+@youth_required
+@api.validate(tags=["auth"])
+def erase_me():
+    """Erase me: delete my anonymous identity and everything linked to it."""
+    youth = Youth.get_by_id(current_user.id)
+    with db.atomic():
+        youth.erase()
+    logout_user()
+    session.clear()
+    return "", 204
+
+
+def init_app(app):
+    login_manager.init_app(app)
+    login_manager.session_protection = None
+    app.register_blueprint(bp)

@@ -1,0 +1,68 @@
+"""Every setting, read from the environment with safe defaults (no secrets in source)."""
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = ROOT / "instance"
+
+
+def env(name, default=None):
+    value = os.environ.get(name)
+    return default if value in (None, "") else value
+
+
+def env_bool(name, default=False):
+    value = env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def env_int(name, default):
+    value = env(name)
+    return default if value is None else int(value)
+
+
+def instance_path():
+    path = Path(env("TUTTU_INSTANCE_PATH", DEFAULT_INSTANCE))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def read_or_create_secret(path: Path, nbytes=48) -> str:
+    """Return the secret stored at `path`, creating it (mode 0600) on first use."""
+    if path.exists():
+        return path.read_text().strip()
+    value = secrets.token_urlsafe(nbytes)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value
+
+
+def load_config(instance: Path | None = None) -> dict:
+    """The app's configuration from the environment; see the table in README.md."""
+    instance = instance or instance_path()
+    public_url = env("TUTTU_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+    https = public_url.startswith("https://")
+    origins = [o.strip().rstrip("/") for o in env("TUTTU_ALLOWED_ORIGINS", "").split(",") if o.strip()]
+    return {
+        "SECRET_KEY": env("SECRET_KEY") or read_or_create_secret(instance / "secret_key"),
+        "DATABASE_URL": env("DATABASE_URL", f"sqlite:///{instance / 'tuttu.db'}"),
+        "REDIS_URL": env("REDIS_URL"),
+        "TIMEZONE": env("TUTTU_TIMEZONE", "Europe/Helsinki"),
+        "CITY_NAME": env("TUTTU_CITY_NAME", "Oulu"),
+        "PUBLIC_URL": public_url,
+        "ALLOWED_ORIGINS": sorted({public_url, *origins}),
+        "HTTPS": https,
+        "PROXY_FIX": env_int("TUTTU_PROXY_FIX", 0),
+        "RATELIMIT_ENABLED": env_bool("TUTTU_RATELIMIT", True),
+        "PUSH_ALLOW_LOOPBACK": env_bool("TUTTU_PUSH_ALLOW_LOOPBACK", False),
+        "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,   # images up to 5 MB plus form overhead
+        "MAX_JSON_BYTES": 64 * 1024,
+        "YOUTH_LOGIN_DAYS": min(env_int("TUTTU_YOUTH_LOGIN_DAYS", 30), 30),
+        "STAFF_LOGIN_HOURS": env_int("TUTTU_STAFF_LOGIN_HOURS", 12),
+        "INSTANCE_PATH": str(instance),
+        "MEDIA_PATH": str(Path(env("TUTTU_MEDIA_PATH", instance / "media"))),
+    }

@@ -1,0 +1,103 @@
+"""The demo city: six sectors of Oulu with two officers each, youth workers, youth centres, an admin.
+
+Features add their own demo content with `@demo_step(order)`; each step receives the DemoCity.
+Passwords are random, returned once to be printed, never stored in plain text.
+"""
+import secrets
+from dataclasses import dataclass, field
+
+from .db import db
+from .models import Sector, SectorPostcode, Staff, YouthCentre, utcnow
+
+DEMO_STEPS = []
+
+
+def demo_step(order: int):
+    """Register a function(city: DemoCity) that adds a feature's demo content."""
+    def decorator(func):
+        DEMO_STEPS.append((order, func))
+        return func
+    return decorator
+
+
+@dataclass
+class DemoCity:
+    sectors: list = field(default_factory=list)
+    officers: list = field(default_factory=list)
+    youth_workers: list = field(default_factory=list)
+    organisers: list = field(default_factory=list)
+    centres: list = field(default_factory=list)
+    admin: Staff | None = None
+    logins: list = field(default_factory=list)
+    now: object = None
+
+
+# name, slug, postcodes, officer names; a 3 x 2 grid of cells around Oulu's centre
+SECTORS = [
+    ("Keskusta", "keskusta", ["90100", "90101"], ["Aino Korhonen", "Mikko Virtanen"]),
+    ("Tuira", "tuira", ["90500", "90501"], ["Sanna Mäkinen", "Juha Nieminen"]),
+    ("Raksila", "raksila", ["90130", "90131"], ["Laura Heikkinen", "Antti Koskinen"]),
+    ("Toppila", "toppila", ["90510", "90520"], ["Emilia Järvinen", "Ville Lehtonen"]),
+    ("Kaukovainio", "kaukovainio", ["90570", "90580"], ["Oona Hämäläinen", "Teemu Laine"]),
+    ("Hiukkavaara", "hiukkavaara", ["90650", "90660"], ["Iida Rantanen", "Jussi Salminen"]),
+]
+ORIGIN_LON, ORIGIN_LAT, CELL_LON, CELL_LAT = 25.40, 64.99, 0.06, 0.025
+OFFICE_HOURS = [{"day": 0, "opens": "12:00", "closes": "16:00"}, {"day": 2, "opens": "14:00", "closes": "18:00"},
+                {"day": 4, "opens": "10:00", "closes": "12:00"}]
+
+
+def cell_polygon(index: int) -> dict:
+    col, row = index % 3, index // 3
+    west, south = ORIGIN_LON + col * CELL_LON, ORIGIN_LAT + row * CELL_LAT
+    east, north = west + CELL_LON, south + CELL_LAT
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return {"type": "Polygon", "coordinates": [[[round(x, 6), round(y, 6)] for x, y in ring]]}
+
+
+def _login(city, role, email, name, **fields):
+    password = secrets.token_urlsafe(12)
+    staff = Staff.register(email, name, role, password, verified_by=city.admin or True, **fields)
+    city.logins.append((role, email, password))
+    return staff
+
+
+def seed_city(city: DemoCity):
+    city.admin = _login(city, Staff.ADMIN, "admin@demo.tuttu.fi", "Kaisa Admin", title="City admin")
+    for index, (name, slug, postcodes, officers) in enumerate(SECTORS):
+        sector = Sector.create(slug=slug, name=name, geometry=cell_polygon(index),
+                               contact_phone=f"+358 29 541 {6100 + index}",
+                               contact_email=f"{slug}@demo.tuttu.fi", office_hours=OFFICE_HOURS,
+                               description=f"Local police officers of {name}, Oulu.")
+        for code in postcodes:
+            SectorPostcode.create(postcode=code, sector=sector)
+        city.sectors.append(sector)
+        for n, officer_name in enumerate(officers):
+            first = officer_name.split()[0].lower().replace("ä", "a").replace("ö", "o")
+            city.officers.append(_login(
+                city, Staff.OFFICER, f"{first}.{slug}@demo.tuttu.fi", officer_name, sector=sector,
+                title="Community police officer" if n == 0 else "Sector officer", languages="fi,en",
+                bio=f"I work in {name}. Ask me about traffic, safety or anything that worries you."))
+    for n, (centre_name, sector) in enumerate([("Nuorisotalo Kupla", city.sectors[0]),
+                                                ("Nuorisotalo Tuiran Tupa", city.sectors[1])]):
+        centre = YouthCentre.create(name=centre_name, address=f"Nuorisotie {n + 1}, Oulu", sector=sector)
+        city.centres.append(centre)
+        city.organisers.append(_login(city, Staff.ORGANISER, f"organiser{n + 1}@demo.tuttu.fi",
+                                      ["Hanna Ojala", "Petri Kallio"][n], youth_centre=centre,
+                                      title="Youth centre organiser"))
+    for n, worker in enumerate(["Riikka Youth-worker", "Tuomas Youth-worker"]):
+        city.youth_workers.append(_login(city, Staff.YOUTH_WORKER, f"youthworker{n + 1}@demo.tuttu.fi",
+                                         worker.split()[0] + [" Leinonen", " Peltonen"][n],
+                                         title="Youth worker, chat host", languages="fi,en,sv"))
+
+
+def seed_demo() -> list:
+    """Create the demo city and every feature's demo content in one transaction; return the logins."""
+    import importlib
+    for module in ("sectors", "chat", "push", "meetups"):
+        importlib.import_module(f"backend.{module}")   # registers their demo steps
+    city = DemoCity(now=utcnow())
+    with db.atomic():
+        seed_city(city)
+        for _, step in sorted(DEMO_STEPS, key=lambda item: item[0]):
+            step(city)
+    return city.logins

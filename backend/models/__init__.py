@@ -1,0 +1,19 @@
+"""The domain model. Each feature owns its module; ALL_MODELS is the schema in dependency order."""
+from .base import BaseModel, JSONField, utcnow
+from .places import Sector, SectorPostcode, YouthCentre
+from .people import AuditLog, Staff, Youth
+from .feed import Follow, Post
+from .chat import (Answer, ChatMessage, ChatSchedule, ChatSession, MeToo, Report, SafeguardingConcern,
+                   Sanction, SessionStaff)
+from .meetups import Meetup, MeetupOfficer, Signup
+from .push import Delivery, Notification, PushSubscription
+
+ALL_MODELS = [
+    Sector, SectorPostcode, YouthCentre, Staff, Youth, AuditLog,
+    Follow, Post,
+    ChatSchedule, ChatSession, SessionStaff, ChatMessage, MeToo, Answer, Report, Sanction, SafeguardingConcern,
+    Meetup, MeetupOfficer, Signup,
+    PushSubscription, Notification, Delivery,
+]
+
+__all__ = [model.__name__ for model in ALL_MODELS] + ["ALL_MODELS", "BaseModel", "JSONField", "utcnow"]

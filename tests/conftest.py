@@ -1,0 +1,164 @@
+"""Fixtures in flaskr's style: app, client, runner, and helpers that act as each role.
+
+Every test gets a fresh temporary SQLite file, or, when TEST_DATABASE_URL is set, the PostgreSQL
+database emptied before the test. REQUIRE_SERVICES=1 turns a missing service into a failure.
+"""
+import os
+import secrets
+
+import pytest
+
+os.environ.setdefault("TUTTU_TASKS_IMMEDIATE", "1")
+
+from backend import create_app  # noqa: E402
+from backend.db import db  # noqa: E402
+from backend.models import ALL_MODELS, Sector, SectorPostcode, Staff, YouthCentre  # noqa: E402
+
+PASSWORD = "correct horse battery staple"
+
+
+def require_services() -> bool:
+    return os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def service_unavailable(reason):
+    """Skip with `reason`, or fail when CI requires the services."""
+    if require_services():
+        pytest.fail(f"{reason} (REQUIRE_SERVICES=1)")
+    pytest.skip(reason)
+
+
+def _empty_postgres():
+    tables = ", ".join(f'"{model._meta.table_name}"' for model in ALL_MODELS)
+    db.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def app_config(tmp_path):
+    """Settings for the test app; override this fixture (or update the dict) to change them."""
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'tuttu.db'}"
+    return {
+        "TESTING": True,
+        "INSTANCE_PATH": str(tmp_path),
+        "SECRET_KEY": secrets.token_hex(16),
+        "DATABASE_URL": url,
+        "REDIS_URL": os.environ.get("TEST_REDIS_URL") or None,
+        "RATELIMIT_ENABLED": False,
+        "MEDIA_PATH": str(tmp_path / "media"),
+        "PUBLIC_URL": "http://localhost",
+        "ALLOWED_ORIGINS": ["http://localhost"],
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    if app_config["DATABASE_URL"].startswith("postgres"):
+        with app.app_context():
+            _empty_postgres()
+    # No app context is held open: each request pushes its own (as in production), so `g` is fresh.
+    yield app
+    if not db.is_closed():
+        db.close()
+    if hasattr(db.obj, "close_all"):
+        db.obj.close_all()
+
+
+class ApiClient:
+    """A test client that speaks the API the way the PWA does (JSON + CSRF header)."""
+
+    def __init__(self, flask_client):
+        self.http = flask_client
+        self._token = None
+
+    def token(self):
+        if self._token is None:
+            self._token = self.http.get("/api/csrf").json["csrf_token"]
+        return self._token
+
+    def request(self, method, path, json=None, headers=None, **kwargs):
+        headers = dict(headers or {})
+        if method in ("POST", "PUT", "PATCH", "DELETE"):
+            headers.setdefault("X-CSRF-Token", self.token())
+        return self.http.open(path, method=method, json=json, headers=headers, **kwargs)
+
+    def get(self, path, **kw):
+        return self.http.get(path, **kw)
+
+    def post(self, path, json=None, **kw):
+        return self.request("POST", path, json, **kw)
+
+    def put(self, path, json=None, **kw):
+        return self.request("PUT", path, json, **kw)
+
+    def patch(self, path, json=None, **kw):
+        return self.request("PATCH", path, json, **kw)
+
+    def delete(self, path, json=None, **kw):
+        return self.request("DELETE", path, json, **kw)
+
+    def login(self, email, password=PASSWORD):
+        response = self.post("/api/auth/login", {"email": email, "password": password})
+        self._token = None       # the session was renewed
+        return response
+
+    def become_youth(self):
+        response = self.post("/api/youth")
+        assert response.status_code == 201, response.json
+        self._token = None
+        return response.json
+
+
+@pytest.fixture
+def client(app):
+    return ApiClient(app.test_client())
+
+
+@pytest.fixture
+def new_client(app):
+    """A factory for more independent clients (several people at once)."""
+    return lambda: ApiClient(app.test_client())
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def city(app):
+    """A small city: two sectors, a youth centre, one verified staff member of each role, one unverified."""
+    square = lambda x: {"type": "Polygon", "coordinates": [[[x, 0], [x + 1, 0], [x + 1, 1], [x, 1], [x, 0]]]}
+    north = Sector.create(slug="north", name="North", geometry=square(0), contact_phone="+358 1", office_hours=[])
+    south = Sector.create(slug="south", name="South", geometry=square(1), contact_phone="+358 2", office_hours=[])
+    SectorPostcode.create(postcode="90100", sector=north)
+    SectorPostcode.create(postcode="90500", sector=south)
+    centre = YouthCentre.create(name="Kupla", sector=north)
+    admin = Staff.register("admin@test.fi", "Ada Admin", Staff.ADMIN, PASSWORD, verified_by=True)
+    people = {
+        "admin": admin,
+        "officer": Staff.register("officer@test.fi", "Olli Officer", Staff.OFFICER, PASSWORD, sector=north,
+                                  verified_by=admin),
+        "officer2": Staff.register("officer2@test.fi", "Oona Officer", Staff.OFFICER, PASSWORD, sector=south,
+                                   verified_by=admin),
+        "youth_worker": Staff.register("host@test.fi", "Hilla Host", Staff.YOUTH_WORKER, PASSWORD,
+                                       verified_by=admin),
+        "organiser": Staff.register("organiser@test.fi", "Oskari Organiser", Staff.ORGANISER, PASSWORD,
+                                    youth_centre=centre, verified_by=admin),
+        "unverified": Staff.register("new@test.fi", "Uma Unverified", Staff.OFFICER, PASSWORD, sector=north),
+    }
+    return {"north": north, "south": south, "centre": centre, "staff": people}
+
+
+@pytest.fixture
+def as_role(city, new_client):
+    """as_role('officer') -> a logged-in ApiClient; 'youth' -> an anonymous youth; 'visitor' -> nobody."""
+    def make(role):
+        api = new_client()
+        if role == "youth":
+            api.become_youth()
+        elif role != "visitor":
+            response = api.login(city["staff"][role].email)
+            assert response.status_code == 200, response.json
+        return api
+    return make

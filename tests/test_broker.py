@@ -1,0 +1,56 @@
+"""Fan-out between processes: in-process by default, Redis pub/sub when REDIS_URL is set."""
+import os
+import threading
+
+import pytest
+
+from backend.broker import LocalBroker, RedisBroker
+from tests.conftest import service_unavailable
+
+
+def redis_url():
+    url = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/15"
+    try:
+        import redis
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception as exc:
+        service_unavailable(f"Redis is not reachable at {url}: {exc}")
+    return url
+
+
+def test_local_broker_delivers_to_every_subscriber_until_unsubscribed():
+    broker, got = LocalBroker(), []
+    first = broker.subscribe("session:1", lambda m: got.append(("a", m["n"])))
+    broker.subscribe("session:1", lambda m: got.append(("b", m["n"])))
+    broker.subscribe("session:2", lambda m: got.append(("other", m["n"])))
+    broker.publish("session:1", {"n": 1})
+    broker.unsubscribe(first)
+    broker.publish("session:1", {"n": 2})
+    assert got == [("a", 1), ("b", 1), ("b", 2)]
+
+
+def test_a_failing_subscriber_does_not_stop_the_others():
+    broker, got = LocalBroker(), []
+    broker.subscribe("c", lambda m: 1 / 0)
+    broker.subscribe("c", lambda m: got.append(m))
+    broker.publish("c", {"ok": True})
+    assert got == [{"ok": True}]
+
+
+def test_redis_broker_fans_out_between_processes():
+    url = redis_url()
+    web1, web2 = RedisBroker(url, prefix="tuttu-test:"), RedisBroker(url, prefix="tuttu-test:")
+    try:
+        arrived = threading.Event()
+        got = []
+        web2.subscribe("session:7", lambda m: (got.append(m), arrived.set()))
+        import time
+        deadline = time.time() + 5
+        while not got and time.time() < deadline:   # the listener may still be subscribing
+            web1.publish("session:7", {"type": "message", "seq": 1})
+            arrived.wait(0.2)
+        assert got and got[0] == {"type": "message", "seq": 1}
+        assert web1.health() == "ok"
+    finally:
+        web1.close()
+        web2.close()
