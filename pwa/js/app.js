@@ -1,0 +1,35 @@
+// The app shell: load the language, register the screens, start the router and the shell services.
+// Each feature adds ONE import line below; its module calls route(...) for its own paths (pwa/README.md).
+
+import { initI18n, onLanguageChange, translatePage } from './i18n.js';
+import { startRouter, refresh } from './router.js';
+import { startCountdown } from './countdown.js';
+import { startServiceWorker } from './pwa.js';
+import { startInstallPrompt, refreshInstallBanner } from './install.js';
+import { startConnectivityBanner } from './connectivity.js';
+
+// Screens (one line per feature; order matters only when two patterns could match the same path).
+import './screens/home.js';
+import './screens/me.js';
+import './screens/notfound.js';
+// Feature screens: uncomment YOUR line when your module exists (a missing module breaks the app).
+// import './screens/sectors.js';
+// import './screens/chat.js';
+// import './screens/meetups.js';
+// import './screens/push.js';
+
+import './screens/placeholders.js';   // keep last: stand-ins until a feature screen claims the path
+
+async function boot() {
+  await initI18n();
+  translatePage(document);
+  onLanguageChange(() => { translatePage(document); refreshInstallBanner(); refresh(); });
+  startConnectivityBanner();
+  await startRouter();
+  startCountdown();
+  startServiceWorker();
+  startInstallPrompt();
+  document.documentElement.dataset.ready = 'true';
+}
+
+boot();

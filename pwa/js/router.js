@@ -1,0 +1,145 @@
+// A small router with real URLs. A screen is
+//   async function (view, params, query, ctx) { render into view; return teardown? }
+// view: a fresh element inside main#view; params: {id: '3'} from '/sectors/:id';
+// query: URLSearchParams; ctx: {signal} aborted when the user leaves the screen.
+
+import { errorState } from './ui.js';
+
+const routes = [];
+let notFoundScreen = null;
+let current = null;        // {teardown, controller}
+let renderCount = 0;
+const afterRender = new Set();
+
+function compile(pattern) {
+  const names = [];
+  const source = pattern.replace(/\/+$/, '').split('/').map((part) => {
+    if (part.startsWith(':')) { names.push(part.slice(1)); return '([^/]+)'; }
+    return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }).join('/');
+  return { regex: new RegExp(`^${source || ''}/?$`), names };
+}
+
+/** Register a screen for a path pattern such as '/sectors/:id'. First match wins. */
+export function route(pattern, screen) {
+  routes.push({ pattern, screen, ...compile(pattern) });
+}
+
+/** The screen shown when no route matches. */
+export function notFound(screen) { notFoundScreen = screen; }
+
+/** Call fn({path, params}) after each screen has rendered. */
+export function onRoute(fn) { afterRender.add(fn); return () => afterRender.delete(fn); }
+
+export function match(pathname) {
+  for (const entry of routes) {
+    const found = entry.regex.exec(pathname);
+    if (found) {
+      const params = {};
+      entry.names.forEach((name, i) => { params[name] = decodeURIComponent(found[i + 1]); });
+      return { entry, params };
+    }
+  }
+  return null;
+}
+
+/** Go to a same-origin URL without reloading the page. */
+export function navigate(url, { replace = false } = {}) {
+  const target = new URL(url, location.href);
+  if (target.origin !== location.origin) { location.assign(target.href); return Promise.resolve(); }
+  const state = { scrollY: 0 };
+  if (replace) history.replaceState(state, '', target.pathname + target.search + target.hash);
+  else history.pushState(state, '', target.pathname + target.search + target.hash);
+  return render({ focus: true });
+}
+
+/** Render the screen for the current location again (after a language switch, say). */
+export function refresh() { return render({ focus: false }); }
+
+async function runTeardown() {
+  if (!current) return;
+  const { teardown, controller } = current;
+  current = null;
+  controller.abort();
+  if (typeof teardown === 'function') {
+    try { await teardown(); } catch (err) { console.error('teardown failed', err); }
+  }
+}
+
+async function render({ focus }) {
+  const token = ++renderCount;
+  await runTeardown();
+  const main = document.getElementById('view');
+  const view = document.createElement('div');
+  view.className = 'screen';
+  main.replaceChildren(view);
+  main.setAttribute('aria-busy', 'true');
+  const found = match(location.pathname);
+  const screen = found ? found.entry.screen : notFoundScreen;
+  const params = found ? found.params : {};
+  const controller = new AbortController();
+  let teardown = null;
+  try {
+    teardown = await screen(view, params, new URLSearchParams(location.search), { signal: controller.signal });
+  } catch (err) {
+    if (!(err && err.name === 'AbortError')) {
+      console.error('screen failed', err);
+      view.replaceChildren(errorState(err, () => refresh()));
+    }
+  }
+  if (token !== renderCount) {         // the user already moved on
+    controller.abort();
+    if (typeof teardown === 'function') teardown();
+    return;
+  }
+  current = { teardown, controller };
+  main.removeAttribute('aria-busy');
+  finishRender(view, focus, found);
+}
+
+function finishRender(view, focus, found) {
+  const heading = view.querySelector('h1');
+  const title = heading ? heading.textContent.trim() : '';
+  document.title = title && title !== 'Tuttu' ? `${title} · Tuttu` : 'Tuttu';
+  updateTabs();
+  if (focus) {
+    const target = heading || document.getElementById('view');
+    if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+    target.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  }
+  for (const fn of afterRender) fn({ path: location.pathname, params: found ? found.params : {} });
+}
+
+function updateTabs() {
+  const path = location.pathname;
+  for (const link of document.querySelectorAll('[data-tab]')) {
+    const tab = link.dataset.tab;
+    const active = tab === '/' ? path === '/' : path === tab || path.startsWith(`${tab}/`);
+    if (active) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+}
+
+function interceptLinks(event) {
+  if (event.defaultPrevented || event.button !== 0) return;
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  const link = event.target.closest('a[href]');
+  if (!link || link.target || link.hasAttribute('download') || link.dataset.reload !== undefined) return;
+  const url = new URL(link.href, location.href);
+  if (url.origin !== location.origin || !match(url.pathname)) return;
+  event.preventDefault();
+  if (url.pathname === location.pathname && url.search === location.search) {
+    if (url.hash) location.hash = url.hash;
+    return;
+  }
+  navigate(url.href);
+}
+
+/** Start routing: intercept same-origin links, follow back/forward, render the current URL. */
+export function startRouter() {
+  document.addEventListener('click', interceptLinks);
+  window.addEventListener('popstate', () => render({ focus: true }));
+  return render({ focus: false });
+}
+

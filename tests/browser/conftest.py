@@ -1,0 +1,163 @@
+"""Browser-test harness: a live Tuttu server and a real (Debian) Chromium driven by Playwright.
+
+Fixtures
+  live_server   base URL of the test's `app` (tests/conftest.py) served by Werkzeug in a thread
+  browser       one headless Chromium per test session
+  context       a fresh browser context at 360x640 (service workers allowed); `context.requests`
+                lists every request URL the page and its workers made
+  page          a page in that context; `page.console_errors` collects console errors and page errors
+  axe           axe(page) -> serious/critical axe-core violations as a list of dicts
+  goto          goto(page, path) opens a path on the live server and waits until the shell is ready
+
+The module skips with a clear reason when /usr/bin/chromium or playwright is missing, and fails
+instead when REQUIRE_BROWSER=1 (CI).
+"""
+import os
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--no-first-run", "--disable-sync", "--disable-quic", "--disable-dev-shm-usage",
+]
+VIEWPORT = {"width": 360, "height": 640}
+AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
+# Chromium logs every 4xx/5xx fetch as a console error; screens handle these on purpose.
+EXPECTED_HTTP_ERRORS = ("/api/sessions/next",)
+
+
+def _missing_browser():
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (pip install -e '.[test]')"
+    return None
+
+
+_reason = _missing_browser()
+if _reason:
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        raise RuntimeError(f"browser tests required (REQUIRE_BROWSER=1) but {_reason}")
+    pytest.skip(_reason, allow_module_level=True)
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def live_server(app):
+    """Serve the test's app on 127.0.0.1:<free port> (a secure context, so service workers run)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    app.config["LIVE_SERVER_URL"] = base_url
+    try:
+        yield base_url
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def context(browser, live_server):
+    """A fresh profile: phone-sized, English unless a test sets locale, requests recorded."""
+    context = browser.new_context(viewport=VIEWPORT, base_url=live_server, locale="en-GB",
+                                  service_workers="allow", timezone_id="Europe/Helsinki")
+    context.set_default_timeout(10_000)
+    context.requests = []
+    context.on("request", lambda request: context.requests.append(request.url))
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    page.console_errors = []
+
+    def on_console(message):
+        if message.type != "error":
+            return
+        location = (message.location or {}).get("url", "")
+        if "Failed to load resource" in message.text and any(p in location for p in EXPECTED_HTTP_ERRORS):
+            return
+        page.console_errors.append(f"{message.text} ({location})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: page.console_errors.append(f"page error: {error}"))
+    yield page
+
+
+@pytest.fixture
+def goto():
+    """goto(page, '/me') -> the page once the shell has booted and the screen has rendered."""
+    def go(page, path="/"):
+        page.goto(path)
+        wait_ready(page)
+        return page
+    return go
+
+
+def wait_ready(page):
+    page.wait_for_selector("html[data-ready='true']")
+    page.wait_for_selector("main#view:not([aria-busy]) .screen h1")
+
+
+def foreign_requests(context, base_url):
+    """Every recorded request that left the live server's origin (data: and blob: are local)."""
+    own = urlparse(base_url).netloc
+    return [url for url in context.requests
+            if urlparse(url).scheme in ("http", "https", "ws", "wss") and urlparse(url).netloc != own]
+
+
+@pytest.fixture
+def axe():
+    """axe(page, include=None) -> serious and critical WCAG violations on the current screen."""
+    if not AXE_JS.exists():
+        pytest.fail(f"axe-core is missing: {AXE_JS} (see tests/browser/vendor/README.md)")
+    source = AXE_JS.read_text(encoding="utf-8")
+
+    def run(page, include=None):
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.evaluate(source)          # Runtime.evaluate is not subject to the page's CSP
+        results = page.evaluate(
+            """async (include) => {
+                const result = await axe.run(include || document, {
+                  runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']},
+                  resultTypes: ['violations'],
+                });
+                return result.violations
+                  .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+                  .map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                                nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ': ' + n.failureSummary)}));
+            }""", include)
+        return results
+    return run
