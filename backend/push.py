@@ -3,11 +3,11 @@ import base64
 from typing import Literal
 
 from cryptography.hazmat.primitives.asymmetric import ec
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator
 
-from .api import Body, api, json_body, query_args
+from .api import Body, api, field_errors, json_body, query_args
 from .auth import staff_required
 from .db import db
 from .errors import ApiError
@@ -136,10 +136,15 @@ def subscribe():
 
 
 @bp.delete("/api/push/subscriptions")
-@api.validate(json=EndpointBody, tags=["push"])
+@api.validate(tags=["push"])
 def unsubscribe():
-    """Forget this device's subscription: no more notifications."""
-    _owned(_login_required(), json_body().endpoint).delete_instance()
+    """Forget this device's subscription (body: {"endpoint"}): no more notifications."""
+    user = _login_required()
+    try:    # spectree does not read bodies of DELETE requests
+        body = EndpointBody.model_validate(request.get_json(silent=True) or {})
+    except ValidationError as e:
+        raise ApiError(422, "invalid", "Some fields need attention.", field_errors(e)) from None
+    _owned(user, body.endpoint).delete_instance()
     return "", 204
 
 

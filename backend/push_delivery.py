@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, has_app_context
 from peewee import JOIN, Value
 
 from .db import db, is_postgres
@@ -64,9 +64,9 @@ def enqueue(notification: Notification, audience, now=None) -> int:
     """Queue `notification` for every subscription in `audience` (a PushSubscription query)."""
     now = now or utcnow()
     rows = audience.select(Value(notification.id), PushSubscription.id, Value(Delivery.QUEUED),
-                           Value(now), Value(now))
+                           Value(now), Value(0), Value(now))
     fields = [Delivery.notification, Delivery.subscription, Delivery.status, Delivery.due_at,
-              Delivery.created_at]
+              Delivery.attempts, Delivery.created_at]   # every NOT NULL column: no python defaults here
     with db.atomic():
         Delivery.insert_from(rows, fields).on_conflict_ignore().execute()
     return Delivery.select().where(Delivery.notification == notification.id).count()
@@ -90,7 +90,9 @@ def claim(now, worker="worker", limit=BATCH) -> list:
 
 
 def city_time(now, app=None):
-    zone = ZoneInfo((app or current_app).config.get("TIMEZONE", "Europe/Helsinki"))
+    """A naive UTC datetime in the city's time zone (TUTTU_TIMEZONE)."""
+    app = app or (current_app if has_app_context() else None)
+    zone = ZoneInfo(app.config["TIMEZONE"] if app else env("TUTTU_TIMEZONE", "Europe/Helsinki"))
     return now.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
 
 

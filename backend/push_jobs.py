@@ -43,14 +43,14 @@ def schedule_reminders(now=None) -> list:
     window = (ChatSession.starts_at > now - timedelta(minutes=GRACE["start"] + 1)) & \
              (ChatSession.starts_at <= now + timedelta(days=1, minutes=1))
     created = []
-    for session in ChatSession.select().where(window, ChatSession.closed_at.is_null()):
+    for session in list(ChatSession.select().where(window, ChatSession.closed_at.is_null())):
         lead = current_lead(session.starts_at, now)
         if lead and (note := notify_session_reminder(session, lead, now)):
             created.append(note)
     meetups = Meetup.select().where(Meetup.starts_at > now - timedelta(minutes=GRACE["start"] + 1),
                                     Meetup.starts_at <= now + timedelta(days=1, minutes=1),
                                     Meetup.cancelled_at.is_null())
-    for meetup in meetups:
+    for meetup in list(meetups):
         lead = current_lead(meetup.starts_at, now)
         if lead is None or Notification.get_or_none(Notification.key == f"meetup:{meetup.id}:{lead}"):
             continue
