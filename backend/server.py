@@ -25,7 +25,7 @@ def _start_jobs(worker):
     start_in_process_consumer()
 
 
-def _stop_jobs(worker):
+def _stop_jobs(server, worker):
     from .tasks import stop_in_process_consumer
     stop_in_process_consumer()
 
