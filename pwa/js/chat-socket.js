@@ -1,0 +1,252 @@
+// The Monday chat connection: one WebSocket to /ws/sessions/<id>, kept alive by itself.
+//
+//   import { ChatSocket } from '/js/chat-socket.js';
+//   const socket = new ChatSocket(7, { as: 'participant' });
+//   socket.addEventListener('state', (e) => show(e.detail.state));     // connecting|live|reconnecting|offline|closed
+//   socket.addEventListener('frame', (e) => render(e.detail));         // every server frame, messages de-duplicated
+//   socket.addEventListener('message', (e) => ...);                    // also one event per frame type
+//   const cid = socket.say('Can I ride a moped at 14?', { question: true });   // kept until the ack arrives
+//   socket.send({ type: 'metoo', seq: 12 });
+//   socket.close();
+//
+// Guarantees: messages (frames with a `seq`) reach listeners once, in arrival order; after a drop the
+// socket reconnects with exponential backoff + jitter and ?since=<last seq> so the server sends exactly what
+// was missed; `say` frames wait in an outbox (also kept in sessionStorage) and are resent with the same cid
+// until the server acknowledges them, so a resend never makes a second message.
+
+export const STATES = ['connecting', 'live', 'reconnecting', 'offline', 'closed'];
+
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 30_000;
+const PING_EVERY_MS = 20_000;
+const PONG_TIMEOUT_MS = 10_000;
+// Close codes after which reconnecting cannot help (policy: removed, blocked, not allowed, too big).
+const FINAL_CLOSE_CODES = new Set([1008, 1009, 4001, 4003, 4004, 4009, 4403, 4404]);
+// Frame types that carry a stream sequence number: de-duplicated and used for ?since=.
+const SEQUENCED = new Set(['message']);
+
+function newCid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Delay before reconnect attempt n (0-based): "equal jitter", half fixed and half random, capped. */
+export function backoffDelay(attempt, random = Math.random) {
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempt, 16));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+export class ChatSocket extends EventTarget {
+  /** sessionId: the chat session; as: 'participant' | 'observer' (staff join as themselves). */
+  constructor(sessionId, { as = 'participant', url = null, since = null } = {}) {
+    super();
+    this.sessionId = String(sessionId);
+    this.as = as;
+    this.baseUrl = url;
+    this.state = 'closed';
+    this.lastSeq = since;                 // highest message seq seen; null until the first one
+    this.seen = new Set();                // message seqs already given to listeners
+    this.outbox = this.loadOutbox();      // [{cid, frame, sentAt}] waiting for an ack
+    this.attempt = 0;
+    this.ws = null;
+    this.closedByUs = false;
+    this.finalClose = null;               // {code, reason} when the server ended it for good
+    this.timers = {};
+    this.onOnline = () => this.reconnectNow();
+    this.onOffline = () => this.dropForOffline();
+    this.onVisible = () => { if (!document.hidden && this.state === 'reconnecting') this.reconnectNow(); };
+  }
+
+  /** Open the connection (again). Safe to call more than once. */
+  connect() {
+    this.closedByUs = false;
+    this.finalClose = null;
+    window.addEventListener('online', this.onOnline);
+    window.addEventListener('offline', this.onOffline);
+    document.addEventListener('visibilitychange', this.onVisible);
+    if (!navigator.onLine) { this.setState('offline'); return this; }
+    this.open();
+    return this;
+  }
+
+  /** Close for good (leaving the screen). Unsent messages stay in the outbox for next time. */
+  close() {
+    this.closedByUs = true;
+    window.removeEventListener('online', this.onOnline);
+    window.removeEventListener('offline', this.onOffline);
+    document.removeEventListener('visibilitychange', this.onVisible);
+    this.clearTimers();
+    this.teardownSocket(1000, 'bye');
+    this.setState('closed');
+  }
+
+  url() {
+    const base = this.baseUrl || `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}`;
+    const params = new URLSearchParams({ as: this.as });
+    if (this.lastSeq !== null && this.lastSeq !== undefined) params.set('since', String(this.lastSeq));
+    return `${base}/ws/sessions/${encodeURIComponent(this.sessionId)}?${params}`;
+  }
+
+  open() {
+    this.clearTimers();
+    this.teardownSocket(1000, 'reconnect');
+    this.setState(this.attempt === 0 && this.lastSeq === null ? 'connecting' : 'reconnecting');
+    let ws;
+    try {
+      ws = new WebSocket(this.url());
+    } catch (err) {
+      this.scheduleReconnect();
+      return;
+    }
+    this.ws = ws;
+    ws.onmessage = (event) => { if (this.ws === ws) this.receive(event.data); };
+    ws.onclose = (event) => { if (this.ws === ws) this.lost(event); };
+    ws.onerror = () => { /* a close event follows */ };
+  }
+
+  teardownSocket(code, reason) {
+    const ws = this.ws;
+    this.ws = null;
+    if (!ws) return;
+    ws.onmessage = null; ws.onclose = null; ws.onerror = null;
+    try { if (ws.readyState <= WebSocket.OPEN) ws.close(code, reason); } catch { /* already gone */ }
+  }
+
+  receive(raw) {
+    let frame;
+    try { frame = JSON.parse(raw); } catch { return; }
+    if (!frame || typeof frame.type !== 'string') return;
+    this.armHeartbeat();
+    if (frame.type === 'welcome') { this.welcomed(frame); return; }
+    if (frame.type === 'pong') return;
+    if (frame.type === 'ack') this.acked(frame);
+    if (SEQUENCED.has(frame.type) && Number.isInteger(frame.seq)) {
+      if (this.seen.has(frame.seq)) return;          // a duplicate after a reconnect or a resend
+      this.seen.add(frame.seq);
+      if (this.lastSeq === null || frame.seq > this.lastSeq) this.lastSeq = frame.seq;
+    }
+    this.emit(frame);
+  }
+
+  welcomed(frame) {
+    this.attempt = 0;
+    if (Number.isInteger(frame.last_seq) && this.lastSeq === null && frame.replay === false) this.lastSeq = frame.last_seq;
+    this.setState('live');
+    this.emit(frame);
+    for (const item of this.outbox) this.transmit(item.frame);      // same cid: the server answers with the same ack
+  }
+
+  acked(frame) {
+    if (!frame.cid) return;
+    const before = this.outbox.length;
+    this.outbox = this.outbox.filter((item) => item.cid !== frame.cid);
+    if (this.outbox.length !== before) this.saveOutbox();
+  }
+
+  lost(event) {
+    this.ws = null;
+    this.clearTimers();
+    if (this.closedByUs) return;
+    if (FINAL_CLOSE_CODES.has(event.code)) {
+      this.finalClose = { code: event.code, reason: event.reason || '' };
+      this.setState('closed', this.finalClose);
+      return;
+    }
+    if (!navigator.onLine) { this.setState('offline'); return; }
+    this.scheduleReconnect();
+  }
+
+  scheduleReconnect() {
+    const delay = backoffDelay(this.attempt);
+    this.attempt += 1;
+    this.setState('reconnecting', { retryIn: delay, attempt: this.attempt });
+    this.timers.retry = setTimeout(() => this.open(), delay);
+  }
+
+  /** The browser says the network is back, or the user asked: try at once. */
+  reconnectNow() {
+    if (this.closedByUs || this.finalClose) return;
+    if (this.state === 'live' && this.ws && this.ws.readyState === WebSocket.OPEN) return;
+    this.attempt = 0;
+    this.open();
+  }
+
+  dropForOffline() {
+    if (this.closedByUs || this.finalClose) return;
+    this.clearTimers();
+    this.teardownSocket(1000, 'offline');        // a socket on a dead network would hang until the heartbeat
+    this.setState('offline');
+  }
+
+  armHeartbeat() {
+    clearTimeout(this.timers.ping);
+    clearTimeout(this.timers.pong);
+    this.timers.ping = setTimeout(() => {
+      if (!this.transmit({ type: 'ping' })) return;
+      this.timers.pong = setTimeout(() => {        // nothing came back: the connection is dead
+        this.teardownSocket(4000, 'heartbeat');
+        this.lost({ code: 1006, reason: 'heartbeat' });
+      }, PONG_TIMEOUT_MS);
+    }, PING_EVERY_MS);
+  }
+
+  clearTimers() {
+    for (const timer of Object.values(this.timers)) clearTimeout(timer);
+    this.timers = {};
+  }
+
+  transmit(frame) {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    try { this.ws.send(JSON.stringify(frame)); return true; } catch { return false; }
+  }
+
+  /** Post a chat message; it is resent with the same cid until acknowledged. Returns the cid. */
+  say(text, { question = false, cid = newCid() } = {}) {
+    const frame = { type: 'say', cid, text, question: Boolean(question) };
+    this.outbox.push({ cid, frame, sentAt: new Date().toISOString() });
+    this.saveOutbox();
+    if (this.state === 'live') this.transmit(frame);
+    return cid;
+  }
+
+  /** Send any other frame now; false when not connected (the caller says "try again"). */
+  send(frame) {
+    return this.state === 'live' && this.transmit(frame);
+  }
+
+  /** Messages written but not yet acknowledged (to show as "sending…"). */
+  pending() { return this.outbox.map((item) => ({ ...item.frame, sentAt: item.sentAt })); }
+
+  /** Give up on an unsent message. */
+  discard(cid) {
+    this.outbox = this.outbox.filter((item) => item.cid !== cid);
+    this.saveOutbox();
+  }
+
+  setState(state, detail = {}) {
+    const changed = state !== this.state;
+    this.state = state;
+    if (changed || state === 'reconnecting') this.dispatchEvent(new CustomEvent('state', { detail: { state, ...detail } }));
+  }
+
+  emit(frame) {
+    this.dispatchEvent(new CustomEvent('frame', { detail: frame }));
+    this.dispatchEvent(new CustomEvent(frame.type, { detail: frame }));
+  }
+
+  storageKey() { return `tuttu.chat.outbox.${this.sessionId}`; }
+
+  loadOutbox() {
+    try {
+      const items = JSON.parse(sessionStorage.getItem(this.storageKey()) || '[]');
+      return Array.isArray(items) ? items.filter((item) => item && item.cid && item.frame) : [];
+    } catch { return []; }
+  }
+
+  saveOutbox() {
+    try {
+      if (this.outbox.length) sessionStorage.setItem(this.storageKey(), JSON.stringify(this.outbox));
+      else sessionStorage.removeItem(this.storageKey());
+    } catch { /* storage full or blocked: the outbox still lives in memory */ }
+  }
+}
