@@ -54,7 +54,7 @@ def notify_session_reminder(session, lead: str, now=None):
     return _create(
         PushSubscription.for_lead_time(lead), now,
         kind="session", key=f"session:{session.id}:{lead}", ref=session.id,
-        message=f"push.session_{lead}", params={"time": city_time(starts).strftime("%H:%M")},
+        message=f"push.notify_session_{lead}", params={"time": city_time(starts).strftime("%H:%M")},
         url=f"/chat/{session.id}", topic=f"session-{session.id}",
         urgency="high" if lead in ("start", "quarter") else "normal",
         expires_at=session.ends_at if lead == "start" else starts)
@@ -70,7 +70,7 @@ def notify_followers_of_post(post, now=None):
     audience = PushSubscription.select().where(PushSubscription.posts == True,  # noqa: E712
                                                PushSubscription.youth.in_(follows))
     return _create(audience, now, kind="post", key=f"post:{post.id}", ref=post.id,
-                   message="push.post", url="/feed", topic="posts", urgency="low",
+                   message="push.notify_post", url="/feed", topic="posts", urgency="low",
                    expires_at=now + POST_TTL)
 
 
@@ -92,7 +92,7 @@ def notify_meetup(meetup, kind: str, youth_ids, now=None):
     else:
         key, expires = f"meetup:{meetup.id}:{kind}:{uuid.uuid4().hex[:12]}", now + CHANGE_TTL
     return _create(audience, now, kind="meetup", key=key, ref=meetup.id,
-                   message=f"push.meetup_{kind}", url=f"/meetups/{meetup.id}",
+                   message=f"push.notify_meetup_{kind}", url=f"/meetups/{meetup.id}",
                    topic=f"meetup-{meetup.id}", urgency="high" if kind in ("start", "quarter") else "normal",
                    expires_at=expires)
 
@@ -102,5 +102,5 @@ def notify_test(subscription, now=None):
     now = now or utcnow()
     audience = PushSubscription.select().where(PushSubscription.id == subscription.id)
     return _create(audience, now, kind="test", key=f"test:{subscription.id}:{uuid.uuid4().hex[:12]}",
-                   message="push.test", url="/me", topic="test", urgency="normal",
+                   message="push.notify_test", url="/me", topic="test", urgency="normal",
                    expires_at=now + timedelta(hours=1), respects_quiet_hours=False)

@@ -14,20 +14,20 @@ I18N = Path(__file__).resolve().parent.parent / "pwa" / "i18n"
 LANGUAGES = ("en", "fi", "sv", "da", "uk")
 
 DEFAULTS = {
-    "push.title": "Tuttu",
-    "push.session_day": "The Tuttu chat with the police is tomorrow at {time}.",
-    "push.session_hour": "The Tuttu chat opens in 1 hour.",
-    "push.session_quarter": "The Tuttu chat opens in 15 minutes.",
-    "push.session_start": "The Tuttu chat is open now. Come and ask!",
-    "push.post": "There is a new update from the police in your area.",
-    "push.meetup_day": "A meetup you signed up for is tomorrow.",
-    "push.meetup_hour": "A meetup you signed up for starts in 1 hour.",
-    "push.meetup_quarter": "A meetup you signed up for starts in 15 minutes.",
-    "push.meetup_start": "A meetup you signed up for starts now.",
-    "push.meetup_promoted": "Good news: a place opened up for you at a meetup.",
-    "push.meetup_cancelled": "A meetup you signed up for was cancelled.",
-    "push.meetup_changed": "A meetup you signed up for has changed. Check the details.",
-    "push.test": "Notifications work. This is how Tuttu will remind you.",
+    "push.notify_title": "Tuttu",
+    "push.notify_session_day": "The Tuttu chat with the police is tomorrow at {time}.",
+    "push.notify_session_hour": "The Tuttu chat opens in 1 hour.",
+    "push.notify_session_quarter": "The Tuttu chat opens in 15 minutes.",
+    "push.notify_session_start": "The Tuttu chat is open now. Come and ask!",
+    "push.notify_post": "There is a new update from the police in your area.",
+    "push.notify_meetup_day": "A meetup you signed up for is tomorrow.",
+    "push.notify_meetup_hour": "A meetup you signed up for starts in 1 hour.",
+    "push.notify_meetup_quarter": "A meetup you signed up for starts in 15 minutes.",
+    "push.notify_meetup_start": "A meetup you signed up for starts now.",
+    "push.notify_meetup_promoted": "Good news: a place opened up for you at a meetup.",
+    "push.notify_meetup_cancelled": "A meetup you signed up for was cancelled.",
+    "push.notify_meetup_changed": "A meetup you signed up for has changed. Check the details.",
+    "push.notify_test": "Notifications work. This is how Tuttu will remind you.",
 }
 
 
@@ -55,7 +55,7 @@ def text(key: str, lang: str, **params) -> str:
 def render_payload(notification, lang: str) -> bytes:
     """The JSON the service worker shows: title, body, url, tag, id (at most MAX_PAYLOAD bytes)."""
     params = notification.params or {}
-    payload = {"title": text("push.title", lang), "body": text(notification.message, lang, **params),
+    payload = {"title": text("push.notify_title", lang), "body": text(notification.message, lang, **params),
                "url": notification.url, "tag": notification.topic or f"n{notification.id}",
                "id": notification.id}
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()

@@ -7,6 +7,7 @@ middle of a batch leaves rows in `sending`; `drop_stuck` marks them dropped rath
 """
 import logging
 import os
+import threading
 import uuid
 from collections import Counter
 from datetime import timedelta
@@ -31,13 +32,16 @@ RETRY_AFTER_MAX = 3600
 STUCK_AFTER = timedelta(minutes=10)
 
 
+_setup = threading.Lock()
+
+
 def vapid_keys(app=None):
     app = app or current_app
-    keys = app.extensions.get("push_vapid_keys")
-    if keys is None:
-        keys = VapidKeys.load(app.config["INSTANCE_PATH"], env("TUTTU_VAPID_PRIVATE_KEY"))
-        app.extensions["push_vapid_keys"] = keys
-    return keys
+    with _setup:
+        if "push_vapid_keys" not in app.extensions:
+            app.extensions["push_vapid_keys"] = VapidKeys.load(app.config["INSTANCE_PATH"],
+                                                               env("TUTTU_VAPID_PRIVATE_KEY"))
+        return app.extensions["push_vapid_keys"]
 
 
 def vapid_subject(app=None):
@@ -50,14 +54,14 @@ def vapid_subject(app=None):
 def sender(app=None) -> PushSender:
     """This process's sender (one per app: its connection pools and cached VAPID signatures)."""
     app = app or current_app
-    existing = app.extensions.get("push_sender")
-    if existing is None:
-        existing = PushSender(vapid_keys(app), vapid_subject(app),
-                              concurrency=env_int("TUTTU_PUSH_CONCURRENCY", 32),
-                              timeout=float(env("TUTTU_PUSH_TIMEOUT", "10")),
-                              allow_loopback=app.config.get("PUSH_ALLOW_LOOPBACK", False))
-        app.extensions["push_sender"] = existing
-    return existing
+    keys = vapid_keys(app)
+    with _setup:
+        if "push_sender" not in app.extensions:
+            app.extensions["push_sender"] = PushSender(
+                keys, vapid_subject(app), concurrency=env_int("TUTTU_PUSH_CONCURRENCY", 32),
+                timeout=float(env("TUTTU_PUSH_TIMEOUT", "10")),
+                allow_loopback=app.config.get("PUSH_ALLOW_LOOPBACK", False))
+        return app.extensions["push_sender"]
 
 
 def enqueue(notification: Notification, audience, now=None) -> int:

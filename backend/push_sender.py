@@ -85,12 +85,16 @@ class VapidKeys:
         if not path.exists():
             pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
                 serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+            temporary = path.with_name(f".vapid-{os.getpid()}-{threading.get_ident()}.pem")
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(pem)
             try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(pem)
-            except FileExistsError:  # another process created it first: use theirs
+                os.link(temporary, path)    # atomic: a complete file or none
+            except FileExistsError:         # another process created it first: use theirs
                 pass
+            finally:
+                os.unlink(temporary)
         return cls(path.read_bytes())
 
 

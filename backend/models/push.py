@@ -120,5 +120,6 @@ class Delivery(BaseModel):
     @classmethod
     def counts(cls, *where) -> dict:
         """{status: number} for the deliveries matching `where`."""
-        query = cls.select(cls.status, fn.COUNT(cls.id).alias("n")).where(*where).group_by(cls.status)
+        query = cls.select(cls.status, fn.COUNT(cls.id).alias("n")).group_by(cls.status)
+        query = query.where(*where) if where else query
         return {row.status: row.n for row in query}
