@@ -1,5 +1,6 @@
 // Installing Tuttu: Chromium's beforeinstallprompt, or Add to Home Screen steps on iOS.
-// The banner appears from the second visit on, once dismissed it never comes back; Me always offers it.
+// The banner appears from the second visit (browsing session) on; once dismissed it never comes back.
+// Me always offers installing.
 
 import { t } from './i18n.js';
 import { h, toast } from './ui.js';
@@ -73,7 +74,9 @@ function renderBanner() {
 
 /** Listen for the install events and count visits (the banner waits for the second one). */
 export function startInstallPrompt() {
-  store(VISITS_KEY, String(Number(stored(VISITS_KEY) || 0) + 1));
+  let counted = null;
+  try { counted = sessionStorage.getItem(VISITS_KEY); sessionStorage.setItem(VISITS_KEY, '1'); } catch { /* blocked */ }
+  if (!counted) store(VISITS_KEY, String(Number(stored(VISITS_KEY) || 0) + 1));   // one per browsing session
   window.addEventListener('beforeinstallprompt', (event) => {
     event.preventDefault();
     deferredPrompt = event;

@@ -3,19 +3,23 @@
 Fixtures
   live_server   base URL of the test's `app` (tests/conftest.py) served by Werkzeug in a thread
   browser       one headless Chromium per test session
+  persistent_context  the same with a real on-disk profile (Chromium says incognito apps can't install)
   context       a fresh browser context at 360x640 (service workers allowed); `context.requests`
                 lists every request URL the page and its workers made
   page          a page in that context; `page.console_errors` collects console errors and page errors
   axe           axe(page) -> serious/critical axe-core violations as a list of dicts
   goto          goto(page, path) opens a path on the live server and waits until the shell is ready
+  shell         helpers: wait_ready, wait_for_service_worker, foreign_requests, start_anonymously
 
 The module skips with a clear reason when /usr/bin/chromium or playwright is missing, and fails
 instead when REQUIRE_BROWSER=1 (CI).
 """
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlparse
 
 import pytest
@@ -99,6 +103,17 @@ def context(browser, live_server):
 
 
 @pytest.fixture
+def persistent_context(playwright_instance, live_server, tmp_path):
+    """A context with a real on-disk profile (not incognito), e.g. for installability checks."""
+    context = playwright_instance.chromium.launch_persistent_context(
+        str(tmp_path / "chromium-profile"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+        viewport=VIEWPORT, base_url=live_server, locale="en-GB", timezone_id="Europe/Helsinki")
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
 def page(context):
     page = context.new_page()
     page.console_errors = []
@@ -116,6 +131,24 @@ def page(context):
     yield page
 
 
+def wait_ready(page):
+    """Wait until the shell has booted and the current screen has rendered its heading."""
+    page.wait_for_selector("html[data-ready='true']")
+    page.wait_for_selector("main#view:not([aria-busy]) .screen h1")
+
+
+def wait_for_service_worker(page):
+    """Wait until a service worker controls the page (first install claims it)."""
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
+
+
+def foreign_requests(context, base_url):
+    """Every recorded request that left the live server's origin (data: and blob: are local)."""
+    own = urlparse(base_url).netloc
+    return [url for url in context.requests
+            if urlparse(url).scheme in ("http", "https", "ws", "wss") and urlparse(url).netloc != own]
+
+
 @pytest.fixture
 def goto():
     """goto(page, '/me') -> the page once the shell has booted and the screen has rendered."""
@@ -126,16 +159,21 @@ def goto():
     return go
 
 
-def wait_ready(page):
-    page.wait_for_selector("html[data-ready='true']")
-    page.wait_for_selector("main#view:not([aria-busy]) .screen h1")
+@pytest.fixture
+def shell(live_server):
+    """Helpers for browser tests: shell.wait_ready(page), shell.wait_for_service_worker(page),
+    shell.foreign_requests(context), shell.start_anonymously(page) -> the youth's handle."""
+    def start_anonymously(page):
+        page.goto("/me")
+        wait_ready(page)
+        page.locator("main").get_by_role("button", name=re.compile("Start anonymously|Aloita")).click()
+        handle = page.locator(".handle")
+        handle.wait_for()
+        return handle.inner_text()
 
-
-def foreign_requests(context, base_url):
-    """Every recorded request that left the live server's origin (data: and blob: are local)."""
-    own = urlparse(base_url).netloc
-    return [url for url in context.requests
-            if urlparse(url).scheme in ("http", "https", "ws", "wss") and urlparse(url).netloc != own]
+    return SimpleNamespace(url=live_server, wait_ready=wait_ready, wait_for_service_worker=wait_for_service_worker,
+                           foreign_requests=lambda context: foreign_requests(context, live_server),
+                           start_anonymously=start_anonymously)
 
 
 @pytest.fixture

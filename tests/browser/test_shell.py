@@ -1,0 +1,192 @@
+"""The installable shell in a real Chromium: renders, works offline, deep links, languages, installable."""
+import re
+
+import pytest
+
+SCREENS = ["/", "/chat", "/sectors/mine", "/meetups", "/me", "/no/such/page"]
+
+
+def test_shell_renders_on_a_phone_without_console_errors(page, goto):
+    goto(page, "/")
+    assert page.locator("h1").inner_text() == "Hi! This is Tuttu"
+    assert page.title() == "Hi! This is Tuttu · Tuttu"
+    tabs = page.get_by_role("navigation", name="Main").get_by_role("link")
+    assert tabs.all_inner_texts() == ["Home", "Chat", "My sector", "Meetups", "Me"]
+    assert page.get_by_role("link", name="Home", exact=True).get_attribute("aria-current") == "page"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "the page scrolls sideways at 360px"
+    for box in (tabs.nth(i).bounding_box() for i in range(5)):
+        assert box["width"] >= 44 and box["height"] >= 44
+    assert page.console_errors == []
+
+
+def test_service_worker_takes_control_and_precaches_the_shell(page, goto, shell):
+    goto(page, "/")
+    shell.wait_for_service_worker(page)
+    assert page.evaluate("navigator.serviceWorker.controller.scriptURL").endswith("/sw.js")
+    cached = page.evaluate("""async () => {
+        const name = (await caches.keys()).find((n) => n.startsWith('tuttu-shell-'));
+        return (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname);
+    }""")
+    for path in ["/", "/offline.html", "/js/app.js", "/js/screens/me.js", "/css/app.css", "/i18n/uk.json"]:
+        assert path in cached
+    page.get_by_text("Tuttu is ready to work offline.").wait_for()
+    assert page.console_errors == []
+
+
+def test_offline_reload_shows_the_shell_and_the_last_content_marked_offline(page, context, goto, shell):
+    shell.wait_for_service_worker(goto(page, "/"))
+    handle = shell.start_anonymously(page)
+    goto(page, "/me")                                   # /api/me now fetched through the worker
+    assert page.locator(".offline-note").count() == 0
+    context.set_offline(True)
+    page.reload()
+    shell.wait_ready(page)
+    assert page.locator("h1").inner_text() == "Me"
+    assert page.locator(".handle").inner_text() == handle
+    note = page.locator(".offline-note")
+    assert re.search(r"Offline\. Last updated .*(now|second|minute)", note.inner_text())
+    assert page.get_by_text("You are offline. You see what was saved on your phone.").is_visible()
+    assert page.get_by_role("navigation", name="Main").is_visible()
+    page.get_by_role("link", name="Home", exact=True).click()   # other screens still work offline
+    page.get_by_role("heading", name="Hi! This is Tuttu").wait_for()
+    context.set_offline(False)
+
+
+def test_a_page_the_worker_cannot_serve_shows_the_offline_page(page, context, goto, shell):
+    shell.wait_for_service_worker(goto(page, "/"))
+    context.set_offline(True)
+    page.goto("/api/me")
+    assert page.locator("h1").inner_text() == "You are offline"
+    context.set_offline(False)
+
+
+def test_deep_links_load_directly(page, goto):
+    for path, tab in [("/meetups/42", "Meetups"), ("/sectors/3", "My sector"), ("/chat/7", "Chat")]:
+        goto(page, path)
+        assert page.get_by_role("link", name=tab, exact=True).get_attribute("aria-current") == "page"
+    goto(page, "/no/such/page")
+    assert page.locator("h1").inner_text() == "Page not found"
+    assert page.title() == "Page not found · Tuttu"
+    assert page.console_errors == []
+
+
+def test_links_navigate_without_reloading_and_move_focus_to_the_heading(page, goto):
+    goto(page, "/")
+    page.evaluate("window.__sameDocument = true")
+    page.get_by_role("link", name="Me", exact=True).click()
+    page.get_by_role("heading", name="Me", exact=True).wait_for()
+    assert page.url.endswith("/me")
+    assert page.evaluate("window.__sameDocument") is True
+    assert page.evaluate("document.activeElement.tagName") == "H1"
+    assert page.title() == "Me · Tuttu"
+    page.go_back()
+    page.get_by_role("heading", name="Hi! This is Tuttu").wait_for()
+    assert page.evaluate("window.__sameDocument") is True
+
+
+def test_switching_language_changes_the_strings_and_persists(page, goto, shell):
+    goto(page, "/me")
+    page.get_by_text("Suomi").click()
+    page.get_by_role("heading", name="Minä", exact=True).wait_for()
+    assert page.get_by_role("link", name="Koti", exact=True).is_visible()
+    assert page.evaluate("document.documentElement.lang") == "fi"
+    page.reload()
+    shell.wait_ready(page)
+    assert page.locator("h1").inner_text() == "Minä"
+    page.get_by_text("Українська").click()
+    page.get_by_role("heading", name="Я", exact=True).wait_for()
+    goto(page, "/")
+    assert page.locator("h1").inner_text() == "Привіт! Це Tuttu"
+    assert page.get_by_role("link", name="Головна", exact=True).get_attribute("aria-current") == "page"
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("locale, heading", [("fi-FI", "Moi! Tämä on Tuttu"), ("sv-FI", "Hej! Det här är Tuttu"),
+                                             ("da-DK", "Hej! Det her er Tuttu"), ("de-DE", "Hi! This is Tuttu")])
+def test_the_language_follows_the_browser(browser, live_server, locale, heading, shell):
+    context = browser.new_context(locale=locale, viewport={"width": 360, "height": 640}, base_url=live_server)
+    try:
+        page = context.new_page()
+        page.goto("/")
+        shell.wait_ready(page)
+        assert page.locator("h1").inner_text() == heading
+    finally:
+        context.close()
+
+
+def test_chromium_finds_no_installability_errors(persistent_context, shell):
+    page = persistent_context.new_page()
+    page.goto("/")
+    shell.wait_ready(page)
+    shell.wait_for_service_worker(page)
+    cdp = persistent_context.new_cdp_session(page)
+    assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["url"].endswith("/manifest.webmanifest")
+    assert manifest.get("errors") == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_violation_on_any_screen(page, goto, axe, scheme, shell):
+    page.emulate_media(color_scheme=scheme)
+    for path in SCREENS:
+        goto(page, path)
+        assert axe(page) == [], f"{path} ({scheme})"
+    shell.start_anonymously(page)
+    page.get_by_role("button", name="Erase me…").click()
+    assert axe(page) == [], "/me as a youth, erase confirmation open"
+
+
+def test_no_request_leaves_the_origin(page, context, goto, shell):
+    for path in SCREENS:
+        goto(page, path)
+    shell.wait_for_service_worker(page)
+    shell.start_anonymously(page)
+    page.get_by_text("Suomi").click()
+    page.get_by_role("heading", name="Minä", exact=True).wait_for()
+    assert context.requests, "no request was recorded at all"
+    assert shell.foreign_requests(context) == []
+
+
+def test_erasing_me_forgets_the_cached_personal_data(page, goto, shell):
+    shell.wait_for_service_worker(goto(page, "/"))
+    shell.start_anonymously(page)
+    goto(page, "/me")
+    cached_me = """async () => {
+        const cache = await caches.open('tuttu-api-v1');
+        return (await cache.keys()).some((r) => new URL(r.url).pathname === '/api/me');
+    }"""
+    assert page.evaluate(cached_me) is True
+    page.get_by_role("button", name="Erase me…").click()
+    page.get_by_role("button", name="Yes, erase everything").click()
+    page.get_by_role("button", name="Start anonymously").wait_for()
+    page.wait_for_function(cached_me.replace("return (", "return !("))
+    assert page.console_errors == []
+
+
+def test_iphone_users_get_add_to_home_screen_steps(browser, live_server, shell):
+    iphone = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+              "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
+    context = browser.new_context(user_agent=iphone, viewport={"width": 375, "height": 667}, base_url=live_server,
+                                  locale="en-GB")
+    try:
+        page = context.new_page()
+        page.goto("/me")
+        shell.wait_ready(page)
+        assert page.get_by_text("Choose Add to Home Screen.").is_visible()
+        page.goto("/")
+        shell.wait_ready(page)
+        assert page.locator(".install-banner").count() == 0, "no install banner on the first visit"
+        second_visit = context.new_page()
+        second_visit.goto("/")
+        shell.wait_ready(second_visit)
+        banner = second_visit.locator(".install-banner")
+        assert "Add to Home Screen" in banner.inner_text()
+        banner.get_by_role("button", name="Not now").click()
+        assert banner.count() == 0
+        third_visit = context.new_page()
+        third_visit.goto("/")
+        shell.wait_ready(third_visit)
+        assert third_visit.locator(".install-banner").count() == 0, "a dismissed banner never comes back"
+    finally:
+        context.close()
