@@ -45,6 +45,9 @@ def register_blueprints(app):
     from . import chat, console, meetups, push, sectors, shell
     for module in (console, sectors, chat, push, meetups):
         app.register_blueprint(module.bp)
+    from . import calendar_feed, meetups_organiser
+    for module in (meetups_organiser, calendar_feed):
+        app.register_blueprint(module.bp)
     if hasattr(chat, "init_app"):
         chat.init_app(app)
     app.register_blueprint(shell.bp)   # last: its catch-all serves deep links into the PWA

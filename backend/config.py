@@ -65,4 +65,5 @@ def load_config(instance: Path | None = None) -> dict:
         "STAFF_LOGIN_HOURS": env_int("TUTTU_STAFF_LOGIN_HOURS", 12),
         "INSTANCE_PATH": str(instance),
         "MEDIA_PATH": str(Path(env("TUTTU_MEDIA_PATH", instance / "media"))),
+        "MEETUP_PERSONAL_DATA_DAYS": env_int("TUTTU_MEETUP_PERSONAL_DATA_DAYS", 14),
     }

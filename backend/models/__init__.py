@@ -5,14 +5,14 @@ from .people import AuditLog, Staff, Youth
 from .feed import Follow, Post
 from .chat import (Answer, ChatMessage, ChatSchedule, ChatSession, MeToo, Report, SafeguardingConcern,
                    Sanction, SessionStaff)
-from .meetups import Meetup, MeetupOfficer, Signup
+from .meetups import CalendarFeed, Meetup, MeetupMessage, MeetupOfficer, Signup
 from .push import Delivery, Notification, PushSubscription
 
 ALL_MODELS = [
     Sector, SectorPostcode, YouthCentre, Staff, Youth, AuditLog,
     Follow, Post,
     ChatSchedule, ChatSession, SessionStaff, ChatMessage, MeToo, Answer, Report, Sanction, SafeguardingConcern,
-    Meetup, MeetupOfficer, Signup,
+    Meetup, MeetupOfficer, Signup, MeetupMessage, CalendarFeed,
     PushSubscription, Notification, Delivery,
 ]
 

@@ -1,0 +1,45 @@
+"""The meetups feature's background jobs on the shared huey instance.
+
+    move_waitlists(now)          every 5 minutes: offers not claimed in time expire, the next in line
+                                 gets the place (and a push)
+    forget_meetup_people(now)    daily: first names and guardians' details of meetups that ended
+                                 MEETUP_PERSONAL_DATA_DAYS ago (TUTTU_MEETUP_PERSONAL_DATA_DAYS) are deleted
+Both can be called directly with an explicit `now` (tests drive the clock).
+"""
+import logging
+
+from flask import current_app
+from huey import crontab
+
+from .meetup_signups import keep_waitlists_moving, purge_personal_data
+from .models.base import utcnow
+from .tasks import huey, in_app_context
+
+log = logging.getLogger(__name__)
+
+
+@in_app_context
+def move_waitlists(now=None) -> dict:
+    result = keep_waitlists_moving(now or utcnow())
+    if result["expired"] or result["promoted"]:
+        log.info("meetup waitlists: %(expired)s offers expired, %(promoted)s promoted", result)
+    return result
+
+
+@in_app_context
+def forget_meetup_people(now=None) -> int:
+    days = current_app.config.get("MEETUP_PERSONAL_DATA_DAYS", 14)
+    purged = purge_personal_data(now or utcnow(), days)
+    if purged:
+        log.info("meetup retention: personal data of %s meetups deleted", purged)
+    return purged
+
+
+@huey.periodic_task(crontab(minute="*/5"))
+def meetup_waitlists_task():
+    move_waitlists()
+
+
+@huey.periodic_task(crontab(hour="3", minute="20"))
+def meetup_retention_task():
+    forget_meetup_people()
