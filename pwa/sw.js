@@ -129,3 +129,62 @@ async function markedOffline(cached) {
   headers.set(OFFLINE_HEADER, '1');
   return new Response(await cached.blob(), { status: 200, statusText: 'OK', headers });
 }
+
+// ---- push reminders (owned by the push feature: backend/push.py, pwa/js/push.js) ----------------
+// A payload is JSON {title, body, url, tag, id}; generic on purpose (lock screens are seen by others).
+self.addEventListener('push', (event) => event.waitUntil(showPushNotification(event)));
+self.addEventListener('notificationclick', (event) => event.waitUntil(openFromNotification(event)));
+self.addEventListener('pushsubscriptionchange', (event) => event.waitUntil(renewPushSubscription(event)));
+
+const PUSH_ICON = '/icons/icon-192.png';
+
+async function showPushNotification(event) {
+  let data = {};
+  try { data = event.data ? event.data.json() : {}; } catch { data = {}; }
+  const url = typeof data.url === 'string' && data.url.startsWith('/') && !data.url.startsWith('//') ? data.url : '/';
+  await self.registration.showNotification(data.title || 'Tuttu', {
+    body: data.body || '', icon: PUSH_ICON, badge: PUSH_ICON, lang: data.lang || undefined,
+    tag: data.tag || 'tuttu', renotify: Boolean(data.tag), data: { url },
+  });
+}
+
+/** Focus an open Tuttu window (and take it to the link), or open the link in a new one. */
+async function openFromNotification(event) {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || '/', self.location.origin);
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
+  if (open) {
+    await open.focus();
+    if (new URL(open.url).pathname !== target.pathname && 'navigate' in open) {
+      try { await open.navigate(target.href); } catch { open.postMessage({ type: 'navigate', url: target.pathname }); }
+    }
+    return;
+  }
+  await self.clients.openWindow(target.href);
+}
+
+function pushKeyBytes(base64url) {
+  const padded = (base64url + '='.repeat((4 - (base64url.length % 4)) % 4)).replace(/-/g, '+').replace(/_/g, '/');
+  return Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
+}
+
+/** The browser replaced the subscription: subscribe again if needed and tell the server (old -> new). */
+async function renewPushSubscription(event) {
+  const old = event.oldSubscription;
+  let renewed = event.newSubscription;
+  if (!renewed) {
+    const keyResponse = await fetch('/api/push/key', { credentials: 'same-origin' });
+    const { key } = await keyResponse.json();
+    renewed = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: pushKeyBytes(key) });
+  }
+  const { endpoint, keys } = renewed.toJSON();
+  const token = (await (await fetch('/api/csrf', { credentials: 'same-origin' })).json()).csrf_token;
+  await fetch('/api/push/subscriptions', {
+    method: 'POST', credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token },
+    body: JSON.stringify({ endpoint, keys: { p256dh: keys.p256dh, auth: keys.auth },
+      ...(old && old.endpoint !== endpoint ? { old_endpoint: old.endpoint } : {}) }),
+  });
+}
+// ---- end of push reminders ----------------------------------------------------------------------

@@ -16,7 +16,7 @@ import './screens/notfound.js';
 // import './screens/sectors.js';
 // import './screens/chat.js';
 // import './screens/meetups.js';
-// import './screens/push.js';
+import './screens/push.js';
 
 import './screens/placeholders.js';   // keep last: stand-ins until a feature screen claims the path
 

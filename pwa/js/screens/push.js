@@ -1,0 +1,112 @@
+// The "Reminders" section of Me: a "Remind me" button (permission is asked only after this tap),
+// then what to be reminded of, quiet hours, a test notification and turning reminders off.
+
+import { t } from '../i18n.js';
+import { h, toast, announce, errorMessage, showFieldErrors } from '../ui.js';
+import { addMeSection } from './me.js';
+import { LEAD_TIMES, pushSupport, enableReminders, loadReminders, savePreferences, sendTest, disableReminders } from '../push.js';
+
+function status(text, role = 'status') {
+  return h('p', { class: 'push-status', role }, text);
+}
+
+function checkbox(name, value, label, checked) {
+  return h('label', { class: 'choice' },
+    h('input', { type: 'checkbox', name, value, checked: Boolean(checked) }), h('span', {}, label));
+}
+
+function preferencesForm(subscription, rerender) {
+  const prefs = subscription.preferences;
+  const form = h('form', { class: 'push-preferences', novalidate: true },
+    h('fieldset', { class: 'choices' }, h('legend', {}, t('push.lead_times')),
+      LEAD_TIMES.map((lead) => checkbox('lead_times', lead, t(`push.lead_${lead}`), prefs.lead_times.includes(lead)))),
+    h('fieldset', { class: 'choices' }, h('legend', {}, t('push.topics')),
+      checkbox('posts', 'yes', t('push.posts'), prefs.posts),
+      checkbox('meetups', 'yes', t('push.meetups'), prefs.meetups)),
+    h('fieldset', { class: 'push-quiet' }, h('legend', {}, t('push.quiet_title')),
+      timeField('quiet_from', t('push.quiet_from'), prefs.quiet_hours.from),
+      timeField('quiet_until', t('push.quiet_until'), prefs.quiet_hours.until)),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button' }, t('push.save'))));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const preferences = {
+      lead_times: data.getAll('lead_times'), posts: data.has('posts'), meetups: data.has('meetups'),
+      quiet_hours: { from: data.get('quiet_from'), until: data.get('quiet_until') },
+    };
+    try {
+      await savePreferences(subscription.endpoint, preferences);
+      announce(t('push.saved'));
+      toast(t('push.saved'));
+    } catch (err) {
+      const fields = Object.fromEntries(Object.entries(err.fields || {}).map(([k, v]) =>
+        [k.replace('preferences.quiet_hours.from', 'quiet_from').replace('preferences.quiet_hours.until', 'quiet_until'), v]));
+      showFieldErrors(form, fields);
+      toast(errorMessage(err));
+      if (err.status === 404) rerender();
+    }
+  });
+  return form;
+}
+
+function timeField(name, label, value) {
+  const id = `push-${name}`;
+  return h('div', { class: 'field' }, h('label', { for: id }, label),
+    h('input', { id, name, type: 'time', class: 'input', value, required: true, 'aria-describedby': `${id}-error` }),
+    h('p', { class: 'field-error', id: `${id}-error`, hidden: true }));
+}
+
+async function remindMe(body, rerender, button) {
+  button.disabled = true;
+  try {
+    const result = await enableReminders();
+    if (result.permission !== 'granted') {
+      body.replaceChildren(status(t('push.denied'), 'alert'), button);
+      button.disabled = false;
+      return;
+    }
+    announce(t('push.on'));
+  } catch (err) {
+    toast(err.status !== undefined ? errorMessage(err) : t('push.failed'));
+    button.disabled = false;
+    return;
+  }
+  rerender();
+}
+
+async function renderBody(body, me, ctx) {
+  const rerender = () => renderBody(body, me, ctx);
+  if (me.kind === 'visitor') return body.replaceChildren(h('p', {}, t('push.start_first')));
+  const support = pushSupport();
+  if (support === 'unsupported') return body.replaceChildren(h('p', {}, t('push.unsupported')));
+  const button = h('button', { type: 'button', class: 'button', onclick: () => remindMe(body, rerender, button) }, t('push.remind_me'));
+  if (support === 'denied') return body.replaceChildren(status(t('push.denied')), button);
+  let subscription = null;
+  try { subscription = await loadReminders({ signal: ctx.signal }); } catch (err) {
+    if (err.name === 'AbortError') return null;
+    return body.replaceChildren(status(errorMessage(err), 'alert'), button);
+  }
+  if (!subscription) return body.replaceChildren(button);
+  const test = async () => {
+    try { await sendTest(subscription.endpoint); toast(t('push.test_sent')); announce(t('push.test_sent')); } catch (err) { toast(errorMessage(err)); }
+  };
+  const off = async () => {
+    try { await disableReminders(); announce(t('push.off')); toast(t('push.off')); } catch (err) { toast(errorMessage(err)); }
+    rerender();
+  };
+  return body.replaceChildren(status(t('push.on')), preferencesForm(subscription, rerender),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'button button-secondary', onclick: test }, t('push.test_button')),
+      h('button', { type: 'button', class: 'button button-secondary', onclick: off }, t('push.turn_off'))));
+}
+
+addMeSection({
+  id: 'push',
+  order: 10,
+  async render(container, me, ctx) {
+    container.setAttribute('aria-labelledby', 'me-push-title');
+    const body = h('div', { class: 'push-body' });
+    container.append(h('h2', { id: 'me-push-title' }, t('push.section_title')), h('p', {}, t('push.intro')), body);
+    await renderBody(body, me, ctx);
+  },
+});
