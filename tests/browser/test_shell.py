@@ -190,3 +190,20 @@ def test_iphone_users_get_add_to_home_screen_steps(browser, live_server, shell):
         assert third_visit.locator(".install-banner").count() == 0, "a dismissed banner never comes back"
     finally:
         context.close()
+
+
+def test_a_new_version_is_offered_and_replaces_the_old_caches(page, goto, shell, monkeypatch):
+    from backend import shell as shell_blueprint
+    shell.wait_for_service_worker(goto(page, "/"))
+    old_names = page.evaluate("caches.keys()")
+    first_build = shell_blueprint.shell_build()
+    monkeypatch.setattr(shell_blueprint, "shell_build", lambda: {**first_build, "version": "next-release"})
+    page.evaluate("async () => (await navigator.serviceWorker.getRegistration()).update()")
+    toast = page.locator(".toast", has_text="A new version of Tuttu is ready.")
+    toast.get_by_role("button", name="Update").click()
+    page.wait_for_function("() => performance.getEntriesByType('navigation')[0].type === 'reload'")
+    shell.wait_ready(page)
+    names = page.evaluate("caches.keys()")
+    assert "tuttu-shell-next-release" in names
+    assert not [name for name in old_names if name.startswith("tuttu-shell-") and name in names]
+    assert page.console_errors == []
