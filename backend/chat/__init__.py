@@ -1,4 +1,13 @@
-"""The Monday chat: hub.py (plain Python) and ws.py (the flask-sock adapter), plus the sessions API."""
+"""The Monday chat: hub.py (plain Python) and ws.py (the flask-sock adapter), plus the sessions API.
+
+The protocol is docs/chat-protocol.md.
+"""
 from flask import Blueprint
 
 bp = Blueprint("chat", __name__)
+
+from . import answers, commands, retention, schedule, sessions, ws  # noqa: E402,F401  (routes, jobs, CLI, demo)
+
+
+def init_app(app):
+    app.config.setdefault("SOCK_SERVER_OPTIONS", {})

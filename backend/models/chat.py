@@ -1,8 +1,13 @@
 """The Monday chat: the weekly schedule, sessions, messages, answers and moderation records."""
-from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField)
+from datetime import timedelta
 
-from .base import BaseModel, JSONField
+from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn)
+
+from ..db import db, is_postgres
+from .base import BaseModel, JSONField, utcnow
 from .people import Staff, Youth
+
+LOBBY_MINUTES = 15
 
 
 class ChatSchedule(BaseModel):
@@ -25,7 +30,40 @@ class ChatSession(BaseModel):
     closed_at = DateTimeField(null=True)
     moderation = CharField(max_length=10, default="pre")      # pre | open
     slow_mode_seconds = IntegerField(default=0)
-    last_seq = IntegerField(default=0)
+    last_seq = IntegerField(default=0)                         # public stream
+    last_staff_seq = IntegerField(default=0)                   # backchannel
+
+    class Meta:
+        indexes = ((("schedule", "starts_at"), True),)
+
+    @property
+    def lobby_at(self):
+        return self.starts_at - timedelta(minutes=LOBBY_MINUTES)
+
+    def state(self, now=None) -> str:
+        now = now or utcnow()
+        if self.closed_at or now >= self.ends_at:
+            return "closed"
+        if now >= self.starts_at:
+            return "open"
+        return "lobby" if now >= self.lobby_at else "scheduled"
+
+    @classmethod
+    def upcoming(cls, now=None):
+        """Sessions not yet over, soonest first."""
+        now = now or utcnow()
+        return cls.select().where(cls.closed_at.is_null(), cls.ends_at > now).order_by(cls.starts_at)
+
+    @classmethod
+    def next_seq(cls, session_id: int, channel: str = "public") -> int:
+        """Take the next sequence number of a stream; call inside the message's transaction."""
+        field = cls.last_seq if channel == "public" else cls.last_staff_seq
+        cls.update({field: field + 1}).where(cls.id == session_id).execute()
+        return cls.select(field).where(cls.id == session_id).scalar()
+
+    def lock(self):
+        """Serialise writers of this session (row lock on PostgreSQL; SQLite holds the write lock)."""
+        ChatSession.update(last_seq=ChatSession.last_seq).where(ChatSession.id == self.id).execute()
 
 
 class SessionStaff(BaseModel):
@@ -38,17 +76,21 @@ class SessionStaff(BaseModel):
 
 
 class ChatMessage(BaseModel):
-    """A message with a per-session sequence number; stored before anyone receives it."""
+    """A message with a per-stream sequence number (none while held); stored before anyone receives it."""
     PUBLISHED, HELD, REJECTED, DELETED = "published", "held", "rejected", "deleted"
 
     session = ForeignKeyField(ChatSession, backref="messages", on_delete="CASCADE")
-    seq = IntegerField()
-    cid = CharField(max_length=64)                     # client id: makes a resend idempotent
+    seq = IntegerField(null=True)
+    cid = CharField(max_length=64)                     # "<y|s><person id>:<client id>": a resend is idempotent
     channel = CharField(max_length=12, default="public")  # public | staff (backchannel)
+    kind = CharField(max_length=10, default="say")     # say | answer
     youth = ForeignKeyField(Youth, null=True, backref="chat_messages", on_delete="CASCADE")
     staff = ForeignKeyField(Staff, null=True, backref="chat_messages", on_delete="SET NULL")
     text = TextField()
     is_question = BooleanField(default=False)
+    reply_to = ForeignKeyField("self", null=True, backref="replies", on_delete="SET NULL")
+    verdict = CharField(max_length=10, null=True)
+    link = CharField(max_length=500, null=True)
     state = CharField(max_length=10, index=True)
     hold_reason = CharField(max_length=60, null=True)
     reject_reason = CharField(max_length=200, null=True)
@@ -58,7 +100,25 @@ class ChatMessage(BaseModel):
     moderated_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("session", "seq"), True), (("session", "cid"), True))
+        indexes = ((("session", "channel", "seq"), True), (("session", "cid"), True))
+
+    @classmethod
+    def stream(cls, session_id, since=0, channel="public"):
+        """What a (re)connecting client missed: published or deleted-after-publish items after `since`."""
+        return (cls.select().where(cls.session == session_id, cls.channel == channel, cls.seq > since,
+                                   cls.state == cls.PUBLISHED).order_by(cls.seq))
+
+    @classmethod
+    def queue(cls, session_id):
+        return (cls.select().where(cls.session == session_id, cls.channel == "public", cls.state == cls.HELD)
+                .order_by(cls.created_at, cls.id))
+
+    @classmethod
+    def in_session(cls, session_id, id=None, seq=None):
+        query = cls.select().where(cls.session == session_id, cls.channel == "public")
+        if id is not None:
+            return query.where(cls.id == id).first()
+        return query.where(cls.seq == seq).first() if seq is not None else None
 
 
 class MeToo(BaseModel):
@@ -70,10 +130,13 @@ class MeToo(BaseModel):
 
 
 class Answer(BaseModel):
-    """A staff answer card: yes / no / it depends, a short reason, an optional link."""
+    """A staff answer card: yes / no / it depends, a short reason, an optional link; the archive entry."""
     VERDICTS = ("yes", "no", "depends")
+    TOPICS = ("law", "traffic", "online", "safety", "substances", "school", "home", "police", "other")
 
     message = ForeignKeyField(ChatMessage, null=True, unique=True, backref="answers", on_delete="SET NULL")
+    card = ForeignKeyField(ChatMessage, null=True, backref="cards", on_delete="SET NULL")
+    session = ForeignKeyField(ChatSession, null=True, on_delete="SET NULL")
     staff = ForeignKeyField(Staff, null=True, backref="answers", on_delete="SET NULL")
     question = TextField()                    # the question text, copied without any handle
     verdict = CharField(max_length=10)
@@ -82,6 +145,17 @@ class Answer(BaseModel):
     topic = CharField(max_length=30, null=True)
     published_at = DateTimeField(null=True, index=True)
     published_by = ForeignKeyField(Staff, null=True, on_delete="SET NULL", backref="published_answers")
+
+    @classmethod
+    def archive(cls):
+        return cls.select().where(cls.published_at.is_null(False)).order_by(cls.published_at.desc(), cls.id.desc())
+
+    def public(self) -> dict:
+        staff = self.staff
+        return {"id": self.id, "question": self.question, "verdict": self.verdict, "reason": self.reason,
+                "link": self.link, "topic": self.topic,
+                "published_at": self.published_at.isoformat() + "Z" if self.published_at else None,
+                "staff": {"name": staff.name, "role": staff.role, "title": staff.title} if staff else None}
 
 
 class Report(BaseModel):
@@ -95,15 +169,38 @@ class Report(BaseModel):
 class Sanction(BaseModel):
     """Mute, removal or device block of a youth for one session."""
     session = ForeignKeyField(ChatSession, backref="sanctions", on_delete="CASCADE")
-    youth = ForeignKeyField(Youth, backref="sanctions", on_delete="CASCADE")
+    youth = ForeignKeyField(Youth, null=True, backref="sanctions", on_delete="CASCADE")
+    device = CharField(max_length=64, null=True, index=True)   # hash of the tuttu_device cookie (block)
     kind = CharField(max_length=10)           # mute | remove | block
     until = DateTimeField(null=True)
     staff = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+
+    @classmethod
+    def barring(cls, session_id, youth_id=None, device=None):
+        """The remove/block that keeps this youth or device out of the session, if any."""
+        who = cls.youth == youth_id if youth_id else None
+        if device:
+            who = (cls.device == device) if who is None else (who | (cls.device == device))
+        if who is None:
+            return None
+        return cls.select().where(cls.session == session_id, cls.kind.in_(("remove", "block")), who).first()
+
+    @classmethod
+    def muted_until(cls, session_id, youth_id, now=None):
+        now = now or utcnow()
+        return (cls.select(fn.MAX(cls.until)).where(cls.session == session_id, cls.youth == youth_id,
+                                                     cls.kind == "mute", cls.until > now).scalar())
 
 
 class SafeguardingConcern(BaseModel):
     """A staff-only record that a message raised a safeguarding concern. Never public."""
     message = ForeignKeyField(ChatMessage, null=True, backref="concerns", on_delete="SET NULL")
+    session = ForeignKeyField(ChatSession, null=True, on_delete="SET NULL")
     staff = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
     note = TextField(null=True)
     detail = JSONField(null=True)
+
+
+def write_transaction():
+    """A transaction that takes the write lock at once on SQLite (no upgrade deadlocks)."""
+    return db.atomic() if is_postgres() else db.atomic(lock_type="IMMEDIATE")

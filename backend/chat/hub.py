@@ -1,0 +1,275 @@
+"""The chat hub, plain Python: rooms of connections, ordered exactly-once delivery, presence, fan-out.
+
+Everything goes through the broker (channel "chat:<session id>"), also within one process, so two web
+processes with REDIS_URL share a session. An envelope is
+    {"to": "all" | "staff" | "youth:<id>", "stream": "public" | "staff" | None, "seq": n, "frame": {...}}
+or a control envelope {"control": "presence" | "kick", ...}. Stream items (published messages, answer
+cards, backchannel notes) are stored before they are published; a room delivers them in seq order and
+fills any gap from the database, and each connection drops what it already has: no loss, no duplicates.
+"""
+import logging
+import os
+import threading
+import time
+import uuid
+
+from ..broker import get_broker
+from ..models import ChatMessage, ChatSession
+from .frames import encode
+from .store import db_connection
+
+log = logging.getLogger(__name__)
+NODE = f"{os.getpid()}-{uuid.uuid4().hex[:6]}"
+PRESENCE_EVERY = 1.0        # seconds between presence broadcasts of a changed room
+PRESENCE_REFRESH = 15.0     # every node re-announces its counts this often
+PRESENCE_STALE = 45.0       # a node silent this long no longer counts
+
+
+class Connection:
+    """One socket: who it is, what it has received, and how to reach it."""
+
+    def __init__(self, send, close, role, youth=None, staff=None, device=None, since=0, staff_since=0):
+        self._send, self._close = send, close
+        self.role = role                              # participant | observer | staff
+        self.youth_id = youth.id if youth else None
+        self.handle = youth.handle if youth else None
+        self.staff = staff
+        self.staff_id = staff.id if staff else None
+        self.device = device
+        self.last = {"public": since, "staff": staff_since if staff else 0}
+        self.live = False
+        self.pending = []
+        self.lock = threading.Lock()
+        self.closed = False
+        self.buckets = {}
+        self.room = None
+
+    def sees(self, to: str) -> bool:
+        if to == "all":
+            return True
+        if to == "staff":
+            return self.role == "staff"
+        if to.startswith("youth:"):
+            return self.role == "participant" and str(self.youth_id) == to[6:]
+        return False
+
+    def send_now(self, frame):
+        """Send a frame to this socket directly (replies: ack, error, pong, welcome)."""
+        with self.lock:
+            self._write(encode(frame) if isinstance(frame, dict) else frame)
+
+    def _write(self, text):
+        if self.closed:
+            return
+        try:
+            self._send(text)
+        except Exception:      # a dead socket: its handler will notice and leave
+            self.closed = True
+
+    def deliver(self, stream, seq, text):
+        """A fanned-out frame: buffered while catching up; stream frames at most once, in order."""
+        with self.lock:
+            if not self.live:
+                self.pending.append((stream, seq, text))
+                return
+            self._deliver_locked(stream, seq, text)
+
+    def _deliver_locked(self, stream, seq, text):
+        if stream:
+            if seq <= self.last[stream]:
+                return
+            self.last[stream] = seq
+        self._write(text)
+
+    def deliver_catch_up(self, stream, seq, text):
+        """A stored item sent while joining (this socket is not live yet)."""
+        with self.lock:
+            if seq > self.last[stream]:
+                self.last[stream] = seq
+                self._write(text)
+
+    def go_live(self, caught_up: dict):
+        """Flush what arrived during catch-up, then receive live."""
+        while True:
+            with self.lock:
+                batch, self.pending = self.pending, []
+                if not batch:
+                    self.live = True
+                    self._write(encode({**caught_up, "last_seq": self.last["public"],
+                                        **({"last_staff_seq": self.last["staff"]} if self.role == "staff" else {})}))
+                    return
+                for stream, seq, text in batch:
+                    self._deliver_locked(stream, seq, text)
+
+    def close(self, code, reason):
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            self._close(code, reason)
+        except Exception:
+            pass
+
+
+class Room:
+    """The connections of one session in this process."""
+
+    def __init__(self, hub, session_id):
+        self.hub, self.session_id = hub, session_id
+        self.connections = set()
+        self.lock = threading.RLock()
+        self.token = get_broker().subscribe(f"chat:{session_id}", self.on_envelope)
+        with db_connection():
+            session = ChatSession.get_by_id(session_id)
+        self.delivered = {"public": session.last_seq, "staff": session.last_staff_seq}
+        self.nodes = {}                  # node -> (counts, monotonic time)
+        self.sent_presence = None
+        self.dirty = True
+
+    def counts(self) -> dict:
+        local = {"participants": 0, "observers": 0, "staff": 0}
+        for conn in list(self.connections):
+            local[{"participant": "participants", "observer": "observers"}.get(conn.role, "staff")] += 1
+        return local
+
+    def presence(self) -> dict:
+        now, total = time.monotonic(), self.counts()
+        for node, (counts, seen) in list(self.nodes.items()):
+            if node != NODE and now - seen < PRESENCE_STALE:
+                for key in total:
+                    total[key] += counts.get(key, 0)
+        return total
+
+    # --- from the broker ---------------------------------------------------------------------------
+    def on_envelope(self, env):
+        if "control" in env:
+            return self.on_control(env)
+        stream = env.get("stream")
+        if stream:
+            return self.on_stream(env["to"], stream, env["seq"], env["frame"])
+        self.fan_out(env["to"], None, 0, encode(env["frame"]))
+
+    def on_stream(self, to, stream, seq, frame):
+        with self.lock:
+            if seq <= self.delivered[stream]:
+                return
+            if seq > self.delivered[stream] + 1:
+                self.fill_gap(to, stream, seq)
+            self.fan_out(to, stream, seq, encode(frame))
+            self.delivered[stream] = seq
+
+    def fill_gap(self, to, stream, seq):
+        """Items the broker lost or reordered are committed already: read them from the database."""
+        from .frames import stream_frame
+        with db_connection():
+            missing = [(m.seq, stream_frame(m)) for m in
+                       ChatMessage.stream(self.session_id, self.delivered[stream], stream).where(ChatMessage.seq < seq)]
+        for missing_seq, frame in missing:
+            self.fan_out(to, stream, missing_seq, encode(frame))
+
+    def fan_out(self, to, stream, seq, text):
+        for conn in list(self.connections):
+            if conn.sees(to):
+                conn.deliver(stream, seq, text)
+
+    def on_control(self, env):
+        if env["control"] == "presence":
+            if env["node"] != NODE:
+                self.nodes[env["node"]] = (env["counts"], time.monotonic())
+                self.dirty = True
+        elif env["control"] == "kick":
+            for conn in list(self.connections):
+                if conn.role == "participant" and (conn.youth_id == env.get("youth_id")
+                                                   or (env.get("device") and conn.device == env["device"])):
+                    conn.send_now({"type": "sanction", "kind": env["kind"]})
+                    conn.close(4009, "removed")
+
+
+class Hub:
+    """Every room of this process; joins, leaves, publishing and the presence ticker."""
+
+    def __init__(self):
+        self.rooms = {}
+        self.lock = threading.Lock()
+        self.staff_token = None
+        self.ticker = None
+
+    def publish(self, session_id, to, frame, stream=None, seq=None):
+        env = {"to": to, "frame": frame}
+        if stream:
+            env.update(stream=stream, seq=seq)
+        get_broker().publish(f"chat:{session_id}", env)
+
+    def control(self, session_id, **env):
+        get_broker().publish(f"chat:{session_id}", env)
+
+    def kick(self, session_id, kind, youth_id=None, device=None):
+        self.control(session_id, control="kick", kind=kind, youth_id=youth_id, device=device)
+
+    def add(self, session_id, conn) -> Room:
+        self._start()
+        with self.lock:
+            room = self.rooms.get(session_id)
+            if room is None:
+                room = self.rooms[session_id] = Room(self, session_id)
+            room.connections.add(conn)
+            room.dirty = True
+        conn.room = room
+        return room
+
+    def remove(self, conn):
+        room = conn.room
+        if room is None:
+            return
+        with self.lock:
+            room.connections.discard(conn)
+            room.dirty = True
+            if not room.connections:
+                get_broker().unsubscribe(room.token)
+                self.rooms.pop(room.session_id, None)
+                self.control(room.session_id, control="presence", node=NODE, counts=room.counts())
+
+    def connections(self, session_id=None):
+        rooms = [self.rooms.get(session_id)] if session_id else list(self.rooms.values())
+        return [c for r in rooms if r for c in list(r.connections)]
+
+    # --- staff deactivation and presence ------------------------------------------------------------
+    def _start(self):
+        if self.staff_token is None:
+            self.staff_token = get_broker().subscribe("staff", self.on_staff_event)
+        if self.ticker is None or not self.ticker.is_alive():
+            self.ticker = threading.Thread(target=self._tick_forever, name="chat-presence", daemon=True)
+            self.ticker.start()
+
+    def on_staff_event(self, event):
+        if event.get("type") == "deactivated":
+            for conn in self.connections():
+                if conn.staff_id == event.get("staff_id"):
+                    conn.send_now({"type": "error", "code": "deactivated",
+                                   "message": "Your staff account was deactivated."})
+                    conn.close(4003, "deactivated")
+
+    def _tick_forever(self):
+        last_refresh = 0.0
+        while True:
+            time.sleep(PRESENCE_EVERY)
+            try:
+                refresh = time.monotonic() - last_refresh > PRESENCE_REFRESH
+                last_refresh = time.monotonic() if refresh else last_refresh
+                self.tick(refresh)
+            except Exception:
+                log.exception("presence tick failed")
+
+    def tick(self, refresh=False):
+        """Announce this node's counts and send changed totals to local sockets."""
+        for room in list(self.rooms.values()):
+            if room.dirty or refresh:
+                self.control(room.session_id, control="presence", node=NODE, counts=room.counts())
+            total = room.presence()
+            if total != room.sent_presence:
+                room.sent_presence = total
+                room.fan_out("all", None, 0, encode({"type": "presence", **total}))
+            room.dirty = False
+
+
+hub = Hub()
