@@ -1,5 +1,5 @@
 // The header's live countdown to the next Monday chat, from GET /api/sessions/next.
-// Expected body: {id, starts_at, ends_at, ...} (or {session: {...}}); 404 means none is planned.
+// Body: the session object {id, state, starts_at, ends_at, ...} (docs/chat-protocol.md); 404 = none planned.
 
 import { api } from './api.js';
 import { t, formatDateTime, onLanguageChange } from './i18n.js';
@@ -14,11 +14,11 @@ function slot() { return document.getElementById('session-countdown'); }
 
 function parse(body) {
   const data = body && body.session ? body.session : body;
-  if (!data || !data.starts_at) return null;
+  if (!data || !data.starts_at || data.state === 'closed') return null;
   const start = new Date(data.starts_at);
   const end = data.ends_at ? new Date(data.ends_at) : new Date(start.getTime() + 2 * 3600 * 1000);
   if (Number.isNaN(start.getTime())) return null;
-  return { id: data.id, start, end };
+  return { id: data.id, start, end, open: data.state === 'open' };
 }
 
 async function load() {
@@ -48,7 +48,7 @@ function render(now) {
   const el = slot();
   if (!el) return;
   if (!next || now >= next.end.getTime()) { el.hidden = true; el.replaceChildren(); return; }
-  const live = now >= next.start.getTime();
+  const live = next.open || now >= next.start.getTime();
   const href = next.id ? `/chat/${encodeURIComponent(next.id)}` : '/chat';
   const when = formatDateTime(next.start);
   const link = live

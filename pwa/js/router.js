@@ -9,6 +9,7 @@ const routes = [];
 let notFoundScreen = null;
 let current = null;        // {teardown, controller}
 let renderCount = 0;
+let renderedUrl = null;    // pathname + search of the screen on display
 const afterRender = new Set();
 
 function compile(pattern) {
@@ -68,6 +69,7 @@ async function runTeardown() {
 
 async function render({ focus }) {
   const token = ++renderCount;
+  renderedUrl = location.pathname + location.search;
   await runTeardown();
   const main = document.getElementById('view');
   const view = document.createElement('div');
@@ -128,18 +130,18 @@ function interceptLinks(event) {
   if (!link || link.target || link.hasAttribute('download') || link.dataset.reload !== undefined) return;
   const url = new URL(link.href, location.href);
   if (url.origin !== location.origin || !match(url.pathname)) return;
+  if (url.pathname === location.pathname && url.search === location.search && url.hash) return;  // in-page
   event.preventDefault();
-  if (url.pathname === location.pathname && url.search === location.search) {
-    if (url.hash) location.hash = url.hash;
-    return;
-  }
-  navigate(url.href);
+  if (url.pathname === location.pathname && url.search === location.search) window.scrollTo(0, 0);  // tab tapped again
+  else navigate(url.href);
 }
 
 /** Start routing: intercept same-origin links, follow back/forward, render the current URL. */
 export function startRouter() {
   document.addEventListener('click', interceptLinks);
-  window.addEventListener('popstate', () => render({ focus: true }));
+  window.addEventListener('popstate', () => {
+    if (location.pathname + location.search !== renderedUrl) render({ focus: true });   // not for #hash moves
+  });
   return render({ focus: false });
 }
 

@@ -1,5 +1,6 @@
 """The installable shell in a real Chromium: renders, works offline, deep links, languages, installable."""
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -207,3 +208,57 @@ def test_a_new_version_is_offered_and_replaces_the_old_caches(page, goto, shell,
     assert "tuttu-shell-next-release" in names
     assert not [name for name in old_names if name.startswith("tuttu-shell-") and name in names]
     assert page.console_errors == []
+
+
+def chat_session(app, starts_in, minutes=120):
+    from backend.models import ChatSession
+    from backend.models.base import utcnow
+    client = app.test_client()
+    if client.get("/api/sessions/next").json["error"]["code"] == "not_found":
+        pytest.skip("GET /api/sessions/next is not built yet (chat feature)")
+    start = utcnow() + starts_in
+    with app.app_context():
+        return ChatSession.create(title="Monday chat", starts_at=start, ends_at=start + timedelta(minutes=minutes)).id
+
+
+def test_the_header_counts_down_to_the_next_chat(app, page, goto):
+    session_id = chat_session(app, timedelta(days=2, hours=3, minutes=30))
+    goto(page, "/")
+    countdown = page.get_by_role("banner").get_by_role("link", name=re.compile("^Next Monday chat: "))
+    assert countdown.inner_text().replace("\n", " ") == "Next chat in 2 d 3 h"
+    assert countdown.get_attribute("href") == f"/chat/{session_id}"
+    goto(page, "/me")
+    page.get_by_text("Suomi").click()
+    page.get_by_role("banner").get_by_text("2 pv 3 t").wait_for()
+    assert page.console_errors == []
+
+
+def test_the_header_says_when_the_chat_is_live(app, page, goto):
+    session_id = chat_session(app, timedelta(minutes=-5))
+    goto(page, "/")
+    live = page.get_by_role("banner").get_by_role("link", name="Chat is live – join")
+    assert live.get_attribute("href") == f"/chat/{session_id}"
+
+
+def test_no_planned_chat_hides_the_countdown(app, page, goto):
+    if app.test_client().get("/api/sessions/next").json["error"]["code"] == "not_found":
+        pytest.skip("GET /api/sessions/next is not built yet (chat feature)")
+    goto(page, "/")
+    page.wait_for_timeout(300)
+    assert page.locator("#session-countdown").is_hidden()
+    assert page.console_errors == []
+
+
+def test_keyboard_users_can_skip_to_the_content(page, goto):
+    goto(page, "/me")
+    page.evaluate("window.__sameDocument = true")
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.id === 'view'")
+    assert page.locator("h1").inner_text() == "Me"
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.closest('main') !== null")
+    assert focused, "the next Tab stop is inside the main content"
+    assert page.evaluate("window.__sameDocument") is True
