@@ -12,6 +12,7 @@ import { startConnectivityBanner } from './connectivity.js';
 import './screens/home.js';
 import './screens/me.js';
 import './screens/notfound.js';
+import './screens/login.js';
 // Feature screens: uncomment YOUR line when your module exists (a missing module breaks the app).
 // import './screens/sectors.js';
 // import './screens/chat.js';
