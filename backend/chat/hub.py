@@ -118,7 +118,7 @@ class Room:
         self.hub, self.session_id = hub, session_id
         self.connections = set()
         self.lock = threading.RLock()
-        self.token = get_broker().subscribe(f"chat:{session_id}", self.on_envelope)
+        self.token = hub.broker.subscribe(f"chat:{session_id}", self.on_envelope)
         with db_connection():
             session = ChatSession.get_by_id(session_id)
         self.delivered = {"public": session.last_seq, "staff": session.last_staff_seq}
@@ -188,20 +188,25 @@ class Room:
 class Hub:
     """Every room of this process; joins, leaves, publishing and the presence ticker."""
 
-    def __init__(self):
+    def __init__(self, broker=None):
+        self._broker = broker           # None: the app's broker (get_broker())
         self.rooms = {}
         self.lock = threading.Lock()
-        self.staff_token = None
+        self.staff_token = None         # (broker, token)
         self.ticker = None
+
+    @property
+    def broker(self):
+        return self._broker or get_broker()
 
     def publish(self, session_id, to, frame, stream=None, seq=None):
         env = {"to": to, "frame": frame}
         if stream:
             env.update(stream=stream, seq=seq)
-        get_broker().publish(f"chat:{session_id}", env)
+        self.broker.publish(f"chat:{session_id}", env)
 
     def control(self, session_id, **env):
-        get_broker().publish(f"chat:{session_id}", env)
+        self.broker.publish(f"chat:{session_id}", env)
 
     def kick(self, session_id, kind, youth_id=None, device=None):
         self.control(session_id, control="kick", kind=kind, youth_id=youth_id, device=device)
@@ -225,7 +230,7 @@ class Hub:
             room.connections.discard(conn)
             room.dirty = True
             if not room.connections:
-                get_broker().unsubscribe(room.token)
+                self.broker.unsubscribe(room.token)
                 self.rooms.pop(room.session_id, None)
                 self.control(room.session_id, control="presence", node=NODE, counts=room.counts())
 
@@ -235,8 +240,8 @@ class Hub:
 
     # --- staff deactivation and presence ------------------------------------------------------------
     def _start(self):
-        if self.staff_token is None:
-            self.staff_token = get_broker().subscribe("staff", self.on_staff_event)
+        if self.staff_token is None or self.staff_token[0] is not self.broker:
+            self.staff_token = (self.broker, self.broker.subscribe("staff", self.on_staff_event))
         if self.ticker is None or not self.ticker.is_alive():
             self.ticker = threading.Thread(target=self._tick_forever, name="chat-presence", daemon=True)
             self.ticker.start()

@@ -61,4 +61,4 @@ def search(query, q: str | None):
         return query.where(SQL(f"{PG_DOCUMENT} @@ to_tsquery('simple', %s)", (tsquery,)))
     from peewee import SQL
     match = " ".join('"' + t.replace('"', '') + '"*' for t in terms)
-    return query.where(Answer.id.in_(SQL("SELECT rowid FROM answer_fts WHERE answer_fts MATCH ?", (match,))))
+    return query.where(Answer.id.in_(SQL("(SELECT rowid FROM answer_fts WHERE answer_fts MATCH ?)", (match,))))

@@ -1,0 +1,89 @@
+"""Helpers for chat tests: people in a session without sockets (the hub is plain Python)."""
+import json
+from datetime import timedelta
+
+import pytest
+
+from backend.chat import actions
+from backend.chat.hub import Connection, hub
+from backend.db import db
+from backend.models import ChatSession, Youth, utcnow
+
+
+class Peer:
+    """Someone in a session: frames they received, and how their socket was closed."""
+
+    def __init__(self, session_id, role, youth=None, staff=None, since=0, staff_since=0, device=None, the_hub=None):
+        self.session_id, self.frames, self.close_code = session_id, [], None
+        self.conn = Connection(lambda text: self.frames.append(json.loads(text)), self._closed, role, youth=youth,
+                               staff=staff, device=device, since=since, staff_since=staff_since)
+
+    def _closed(self, code, reason):
+        self.close_code = code
+
+    def join(self):
+        assert actions.join(self.session_id, self.conn) is not False or self.close_code
+        return self
+
+    def send(self, type, **fields):
+        start = len(self.frames)
+        actions.handle(self.conn, self.session_id, {"type": type, **fields})
+        new = self.frames[start:]
+        replies = [f for f in new if f["type"] in ("ack", "error", "pong")]
+        return replies[0] if replies else (new[-1] if new else None)
+
+    def of(self, kind):
+        return [f for f in self.frames if f["type"] == kind]
+
+    def seqs(self):
+        return [f["seq"] for f in self.frames if f["type"] in ("message", "answer")]
+
+    def last(self, kind):
+        found = self.of(kind)
+        return found[-1] if found else None
+
+    def leave(self):
+        hub.remove(self.conn)
+
+
+def reset_hub():
+    for room in list(hub.rooms.values()):
+        hub.broker.unsubscribe(room.token)
+    hub.rooms.clear()
+    actions._buckets.clear()
+
+
+@pytest.fixture
+def chat(app, city):
+    """An open session (pre-moderation) with an app context; people() makes peers."""
+    ctx = app.app_context()
+    ctx.push()
+    db.connect(reuse_if_open=True)
+    reset_hub()
+    now = utcnow()
+    row = ChatSession.create(title="Test chat", starts_at=now - timedelta(minutes=5),
+                                 ends_at=now + timedelta(minutes=55), host=city["staff"]["youth_worker"])
+    counter = iter(range(1, 10_000))
+
+    class Chat:
+        id = row.id
+        staff = city["staff"]
+
+        def youth(self, **kw):
+            person = Youth.create(handle=f"TestTeen{next(counter)}")
+            return Peer(row.id, "participant", youth=person, **kw).join()
+
+        def observer(self, **kw):
+            return Peer(row.id, "observer", **kw).join()
+
+        def staffer(self, role="youth_worker", **kw):
+            return Peer(row.id, "staff", staff=city["staff"][role], **kw).join()
+
+        def session(self):
+            return ChatSession.get_by_id(row.id)
+
+    yield Chat()
+    reset_hub()
+    if not db.is_closed():
+        db.close()
+    ctx.pop()
