@@ -66,4 +66,22 @@ def load_config(instance: Path | None = None) -> dict:
         "INSTANCE_PATH": str(instance),
         "MEDIA_PATH": str(Path(env("TUTTU_MEDIA_PATH", instance / "media"))),
         "MEETUP_PERSONAL_DATA_DAYS": env_int("TUTTU_MEETUP_PERSONAL_DATA_DAYS", 14),
+        "HELPLINES": helplines(),
+        "CHAT_KEEP_DAYS": env_int("TUTTU_CHAT_KEEP_DAYS", 30),
+        "CHAT_KEEP_HELD_DAYS": env_int("TUTTU_CHAT_KEEP_HELD_DAYS", 7),
+        "CHAT_KEEP_CONCERN_DAYS": env_int("TUTTU_CHAT_KEEP_CONCERN_DAYS", 90),
     }
+
+
+DEFAULT_HELPLINES = [
+    {"id": "emergency", "name": "Emergency number", "number": "112", "hours": "24/7"},
+    {"id": "mll", "name": "MLL Children and Youth Phone", "number": "116 111", "url": "https://www.nuortennetti.fi/"},
+    {"id": "sekasin", "name": "Sekasin chat", "url": "https://sekasin.fi/"},
+]
+
+
+def helplines() -> list:
+    """"Need help now?": 112 first, then youth helplines; TUTTU_HELPLINES (a JSON list) replaces them."""
+    import json
+    raw = env("TUTTU_HELPLINES")
+    return json.loads(raw) if raw else DEFAULT_HELPLINES
