@@ -4,10 +4,10 @@ from datetime import timedelta
 import click
 
 from ..cli import register
-from ..db import db
 from ..demo import demo_step
 from ..models import Answer, ChatMessage, ChatSchedule, ChatSession, SessionStaff, Staff, Youth
 from .planning import open_session_now, plan_sessions
+from .search import index_answer
 
 
 @register
@@ -48,6 +48,7 @@ def seed_chat(city):
                text="E-scooters are for one person only; a passenger makes braking and steering unsafe.")
     session.last_seq = seq
     session.save()
-    Answer.create(message=question, card=card, session=session, staff=officer, question=question.text, verdict="no",
+    archived = Answer.create(message=question, card=card, session=session, staff=officer, question=question.text, verdict="no",
                   reason=card.text, topic="traffic", published_at=city.now, published_by=host)
+    index_answer(archived)
     plan_sessions(city.now)
