@@ -135,7 +135,7 @@ class Room:
     def presence(self) -> dict:
         now, total = time.monotonic(), self.counts()
         for node, (counts, seen) in list(self.nodes.items()):
-            if node != NODE and now - seen < PRESENCE_STALE:
+            if node != self.hub.node and now - seen < PRESENCE_STALE:
                 for key in total:
                     total[key] += counts.get(key, 0)
         return total
@@ -174,7 +174,7 @@ class Room:
 
     def on_control(self, env):
         if env["control"] == "presence":
-            if env["node"] != NODE:
+            if env["node"] != self.hub.node:
                 self.nodes[env["node"]] = (env["counts"], time.monotonic())
                 self.dirty = True
         elif env["control"] == "kick":
@@ -188,8 +188,9 @@ class Room:
 class Hub:
     """Every room of this process; joins, leaves, publishing and the presence ticker."""
 
-    def __init__(self, broker=None):
+    def __init__(self, broker=None, node=NODE):
         self._broker = broker           # None: the app's broker (get_broker())
+        self.node = node
         self.rooms = {}
         self.lock = threading.Lock()
         self.staff_token = None         # (broker, token)
@@ -232,7 +233,7 @@ class Hub:
             if not room.connections:
                 self.broker.unsubscribe(room.token)
                 self.rooms.pop(room.session_id, None)
-                self.control(room.session_id, control="presence", node=NODE, counts=room.counts())
+                self.control(room.session_id, control="presence", node=self.node, counts=room.counts())
 
     def connections(self, session_id=None):
         rooms = [self.rooms.get(session_id)] if session_id else list(self.rooms.values())
@@ -269,7 +270,7 @@ class Hub:
         """Announce this node's counts and send changed totals to local sockets."""
         for room in list(self.rooms.values()):
             if room.dirty or refresh:
-                self.control(room.session_id, control="presence", node=NODE, counts=room.counts())
+                self.control(room.session_id, control="presence", node=self.node, counts=room.counts())
             total = room.presence()
             if total != room.sent_presence:
                 room.sent_presence = total
