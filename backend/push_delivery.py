@@ -10,6 +10,7 @@ import os
 import threading
 import uuid
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,12 +19,13 @@ from peewee import JOIN, Value
 
 from .db import db, is_postgres
 from .models.base import utcnow
-from .models.push import Delivery, Notification, PushSubscription
+from .models.push import Delivery, Notification, PushSubscription, quiet_hours_end
 from .notify_texts import render_payload
-from .push_sender import OutgoingPush, PushSender, VapidKeys
 from .config import env, env_int
+from .push_sender import OutgoingPush, PushSender, VapidKeys
 
 log = logging.getLogger(__name__)
+UTC = ZoneInfo("UTC")
 
 BATCH = 500
 MAX_ATTEMPTS = 8
@@ -76,7 +78,22 @@ def enqueue(notification: Notification, audience, now=None) -> int:
     return Delivery.select().where(Delivery.notification == notification.id).count()
 
 
-def claim(now, worker="worker", limit=BATCH) -> list:
+@dataclass
+class Claimed:
+    """A delivery this worker has claimed, with what sending it needs (no ORM objects per row)."""
+    id: int
+    attempts: int
+    notification: Notification
+    subscription_id: int | None
+    endpoint: str | None
+    p256dh: str | None
+    auth: str | None
+    lang: str | None
+    quiet_from: int | None
+    quiet_until: int | None
+
+
+def claim(now, worker="worker", limit=BATCH) -> list[Claimed]:
     """Atomically take up to `limit` due deliveries for this worker (queued -> sending)."""
     token = f"{worker}:{uuid.uuid4().hex[:12]}"
     due = (Delivery.select(Delivery.id)
@@ -87,35 +104,36 @@ def claim(now, worker="worker", limit=BATCH) -> list:
     with db.atomic():
         (Delivery.update(status=Delivery.SENDING, claimed_by=token, claimed_at=now)
          .where(Delivery.id.in_(due), Delivery.status == Delivery.QUEUED).execute())
-    return list(Delivery.select(Delivery, Notification, PushSubscription)
-                .join(Notification).switch(Delivery)
-                .join(PushSubscription, JOIN.LEFT_OUTER)
-                .where(Delivery.claimed_by == token, Delivery.status == Delivery.SENDING))
+    S = PushSubscription
+    rows = list(Delivery.select(Delivery.id, Delivery.attempts, Delivery.notification, S.id, S.endpoint,
+                                S.p256dh, S.auth, S.lang, S.quiet_from, S.quiet_until)
+                .join(S, JOIN.LEFT_OUTER)
+                .where(Delivery.claimed_by == token, Delivery.status == Delivery.SENDING).tuples())
+    notes = {n.id: n for n in Notification.select().where(Notification.id.in_({r[2] for r in rows}))}
+    return [Claimed(r[0], r[1], notes[r[2]], *r[3:]) for r in rows]
 
 
 def city_time(now, app=None):
     """A naive UTC datetime in the city's time zone (TUTTU_TIMEZONE)."""
     app = app or (current_app if has_app_context() else None)
     zone = ZoneInfo(app.config["TIMEZONE"] if app else env("TUTTU_TIMEZONE", "Europe/Helsinki"))
-    return now.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
+    return now.replace(tzinfo=UTC).astimezone(zone)
 
 
-def quiet_hours_end(subscription, now):
-    """When `subscription`'s quiet hours end (UTC), if `now` falls inside them."""
-    ends = subscription.quiet_until_after(city_time(now))
-    return None if ends is None else ends.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
-
-
-def prepare(delivery, now):
+def prepare(delivery: Claimed, now, local_now, payloads: dict):
     """An OutgoingPush, or ('drop', reason) / ('later', when) when it must not be sent now."""
-    note, sub = delivery.notification, delivery.subscription
-    if sub is None:
+    note = delivery.notification
+    if delivery.subscription_id is None:
         return "drop", "unsubscribed"
     if note.expires_at <= now:
         return "drop", "expired"
-    if note.respects_quiet_hours and (ends := quiet_hours_end(sub, now)):
+    if note.respects_quiet_hours and (ends := quiet_hours_end(delivery.quiet_from, delivery.quiet_until, local_now)):
+        ends = ends.astimezone(UTC).replace(tzinfo=None)
         return ("drop", "quiet hours") if ends >= note.expires_at else ("later", ends)
-    return OutgoingPush(sub.endpoint, sub.p256dh, sub.auth, render_payload(note, sub.lang),
+    key = (note.id, delivery.lang)
+    if key not in payloads:
+        payloads[key] = render_payload(note, delivery.lang)
+    return OutgoingPush(delivery.endpoint, delivery.p256dh, delivery.auth, payloads[key],
                         ttl=max(1, int((note.expires_at - now).total_seconds())),
                         urgency=note.urgency, topic=note.topic)
 
@@ -123,9 +141,9 @@ def prepare(delivery, now):
 def deliver_batch(deliveries, now, push_sender=None) -> Counter:
     """Send a claimed batch concurrently and record every outcome; returns counts by result."""
     push_sender = push_sender or sender()
-    results, to_send, pushes = Counter(), [], []
+    results, to_send, pushes, payloads, local_now = Counter(), [], [], {}, city_time(now)
     for delivery in deliveries:
-        prepared = prepare(delivery, now)
+        prepared = prepare(delivery, now, local_now, payloads)
         if isinstance(prepared, OutgoingPush):
             to_send.append(delivery)
             pushes.append(prepared)

@@ -191,8 +191,11 @@ class PushSender:
         if push.topic:
             headers["Topic"] = push.topic
         try:
-            r = self.http.request("POST", push.endpoint, body=body, headers=headers,
-                                  timeout=self.timeout, redirect=False, preload_content=True)
+            pool = self.http.connection_from_url(push.endpoint)        # one pool per origin
+            parts = urlsplit(push.endpoint)
+            path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            r = pool.urlopen("POST", path, body=body, headers=headers, timeout=self.timeout, retries=False,
+                             redirect=False, assert_same_host=False, preload_content=True)
         except urllib3.exceptions.HTTPError as e:
             return Outcome(status=None, error=type(e).__name__)
         return Outcome(r.status, parse_retry_after(r.headers.get("Retry-After")),

@@ -50,14 +50,7 @@ class PushSubscription(BaseModel):
 
     def quiet_until_after(self, local: datetime) -> datetime | None:
         """If `local` (city time) falls in this subscription's quiet hours, when they end; else None."""
-        start, end, minute = self.quiet_from, self.quiet_until, local.hour * 60 + local.minute
-        if start == end:
-            return None
-        quiet = (start <= minute < end) if start < end else (minute >= start or minute < end)
-        if not quiet:
-            return None
-        ends = local.replace(hour=end // 60, minute=end % 60, second=0, microsecond=0)
-        return ends if ends > local else ends + timedelta(days=1)
+        return quiet_hours_end(self.quiet_from, self.quiet_until, local)
 
     @classmethod
     def owned_by(cls, user):
@@ -68,6 +61,18 @@ class PushSubscription(BaseModel):
     @classmethod
     def for_lead_time(cls, lead: str):
         return cls.select().where(getattr(cls, f"remind_{lead}") == True)  # noqa: E712
+
+
+def quiet_hours_end(start: int, end: int, local: datetime) -> datetime | None:
+    """When quiet hours from `start` to `end` (minutes after midnight) end, if `local` is inside them."""
+    minute = local.hour * 60 + local.minute
+    if start == end:
+        return None
+    quiet = (start <= minute < end) if start < end else (minute >= start or minute < end)
+    if not quiet:
+        return None
+    ends = local.replace(hour=end // 60, minute=end % 60, second=0, microsecond=0)
+    return ends if ends > local else ends + timedelta(days=1)
 
 
 def _hhmm(minutes: int) -> str:
