@@ -54,9 +54,11 @@ function render(now) {
   const link = live
     ? h('a', { href, class: 'countdown countdown-live' },
       h('span', { class: 'live-dot', 'aria-hidden': 'true' }), t('shell.countdown_live'))
-    : h('a', { href, class: 'countdown', 'aria-label': t('shell.countdown_label_full', { when }) },
-      h('span', { class: 'countdown-label' }, t('shell.countdown_label')), ' ',
-      h('time', { datetime: next.start.toISOString(), class: 'countdown-time' }, remaining(next.start.getTime() - now)));
+    : h('a', { href, class: 'countdown' },
+      h('span', { class: 'countdown-visible' },
+        h('span', { class: 'countdown-label' }, t('shell.countdown_label')), ' ',
+        h('time', { datetime: next.start.toISOString(), class: 'countdown-time' }, remaining(next.start.getTime() - now))),
+      h('span', { class: 'visually-hidden' }, `, ${when}`));
   el.replaceChildren(link);
   el.hidden = false;
 }

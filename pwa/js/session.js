@@ -21,9 +21,11 @@ export async function getMe({ refresh = false } = {}) {
   return cached;
 }
 
-function changed(me) {
+async function changed(me) {
   cached = me;
-  csrf(true).catch(() => {});        // the login changed the session, so the token changed too
+  // The login changed the session, so the token changed too. Fetch the new one before anything else
+  // runs: concurrent responses would otherwise race to set the session cookie without it.
+  await csrf(true).catch(() => {});
   for (const fn of listeners) fn(me);
   return me;
 }

@@ -2,9 +2,9 @@
 
 import { route, refresh } from '../router.js';
 import { t, LANGUAGES, LANGUAGE_NAMES, currentLanguage, setLanguage } from '../i18n.js';
-import { h, heading, toast, announce, errorMessage, offlineNote } from '../ui.js';
+import { h, heading, toast, announce, errorMessage, offlineNote, field, showFieldErrors } from '../ui.js';
 import { api } from '../api.js';
-import { getMe, becomeYouth, logout, eraseMe } from '../session.js';
+import { getMe, becomeYouth, logout, eraseMe, changeHandle } from '../session.js';
 import { installState, promptInstall, iosSteps, onInstallStateChange } from '../install.js';
 
 const meSections = [];
@@ -27,7 +27,7 @@ function identitySection(me, data) {
   if (me.kind === 'youth') {
     return section('identity', 'me.identity_title',
       h('p', {}, t('me.you_are'), ' ', h('strong', { class: 'handle' }, me.handle)),
-      h('p', { class: 'muted' }, t('me.anonymous_note')), offlineNote(data));
+      h('p', { class: 'muted' }, t('me.anonymous_note')), offlineNote(data), handleForm(me));
   }
   if (me.kind === 'staff') {
     return section('identity', 'me.identity_title',
@@ -36,7 +36,33 @@ function identitySection(me, data) {
   }
   return section('identity', 'me.identity_title',
     h('p', {}, t('me.visitor_intro')),
-    h('button', { type: 'button', class: 'button', onclick: () => run(becomeYouth, 'me.started') }, t('me.start_anonymous')));
+    h('button', { type: 'button', class: 'button', onclick: () => run(becomeYouth, 'me.started') }, t('me.start_anonymous')),
+    h('p', { class: 'muted staff-login' }, t('me.staff_question'), ' ', h('a', { href: '/login' }, t('me.staff_login'))));
+}
+
+const HANDLE_ERRORS = { handle_taken: 'me.handle_taken', invalid: 'me.handle_invalid' };
+
+function handleForm(me) {
+  const form = h('form', { class: 'handle-form', novalidate: true },
+    field({ id: 'handle', label: t('me.handle_label'), hint: t('me.handle_hint'), value: me.handle,
+      autocomplete: 'off', autocapitalize: 'off', spellcheck: 'false', maxlength: '24', minlength: '3', required: true }),
+    h('button', { type: 'submit', class: 'button button-secondary' }, t('me.handle_save')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const handle = form.elements.handle.value.trim();
+    if (handle.length < 3) { showFieldErrors(form, { handle: t('me.handle_invalid') }); return; }
+    try {
+      await changeHandle(handle);
+      showFieldErrors(form, {});
+      announce(t('me.handle_saved'));
+      toast(t('me.handle_saved'));
+      refresh();
+    } catch (err) {
+      const key = HANDLE_ERRORS[err.code];
+      showFieldErrors(form, { handle: key ? t(key) : errorMessage(err) });
+    }
+  });
+  return h('details', { class: 'handle-details' }, h('summary', {}, t('me.handle_change')), form);
 }
 
 async function run(action, doneKey) {

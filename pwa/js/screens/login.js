@@ -1,0 +1,48 @@
+// Staff login (officers, youth workers, organisers, admins). Youth never need it: they start anonymously.
+
+import { route, navigate } from '../router.js';
+import { t } from '../i18n.js';
+import { h, heading, field, showFieldErrors, toast } from '../ui.js';
+import { login } from '../session.js';
+
+const MESSAGES = { bad_credentials: 'login.bad_credentials', deactivated: 'login.deactivated' };
+
+function safeNext(query) {
+  const next = query.get('next') || '/me';
+  return next.startsWith('/') && !next.startsWith('//') ? next : '/me';
+}
+
+export async function loginScreen(view, params, query) {
+  const problem = h('p', { class: 'field-error', id: 'login-problem', role: 'alert', hidden: true });
+  const submit = h('button', { type: 'submit', class: 'button button-block' }, t('login.submit'));
+  const form = h('form', { class: 'card', novalidate: true, 'aria-describedby': 'login-problem' },
+    field({ id: 'email', label: t('login.email'), type: 'email', autocomplete: 'username', required: true, inputmode: 'email' }),
+    field({ id: 'password', label: t('login.password'), type: 'password', autocomplete: 'current-password', required: true }),
+    problem, submit);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const email = form.elements.email.value.trim();
+    const password = form.elements.password.value;
+    const missing = {};
+    if (!email) missing.email = t('login.email_missing');
+    if (!password) missing.password = t('login.password_missing');
+    problem.hidden = true;
+    showFieldErrors(form, missing);
+    if (Object.keys(missing).length) return;
+    submit.disabled = true;
+    try {
+      const me = await login(email, password);
+      toast(t('login.welcome', { name: me.name || email }));
+      navigate(safeNext(query), { replace: true });
+    } catch (err) {
+      if (err.status === 422) showFieldErrors(form, { email: t('login.email_invalid') });
+      problem.textContent = t(MESSAGES[err.code] || (err.status === 429 ? 'shell.error_rate_limited' : 'login.failed'));
+      problem.hidden = false;
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  view.append(heading(t('login.title')), h('p', {}, t('login.intro')), form);
+}
+
+route('/login', loginScreen);
