@@ -26,6 +26,19 @@ export function route(pattern, screen) {
   routes.push({ pattern, screen, ...compile(pattern) });
 }
 
+/**
+ * A screen whose module loads on first use, to keep the initial download small (staff tools, say):
+ *   route('/console', lazy(() => import('./console.js'), 'consoleScreen'));
+ * The service worker precaches every module, so lazy screens work offline too.
+ */
+export function lazy(load, exportName = 'default') {
+  let screen = null;
+  return async (...args) => {
+    if (!screen) screen = (await load())[exportName];
+    return screen(...args);
+  };
+}
+
 /** The screen shown when no route matches. */
 export function notFound(screen) { notFoundScreen = screen; }
 
