@@ -51,6 +51,7 @@ class NewMeetup(MeetupChanges):
 
 SIMPLE = ("title", "description", "kind", "venue_name", "venue_address", "latitude", "longitude", "capacity",
           "waitlist_size", "min_age", "max_age", "approval_required", "claim_window_hours", "consent_required")
+NULLABLE = ("venue_address", "latitude", "longitude")
 TIMES = ("starts_at", "ends_at", "signup_opens_at", "signup_closes_at")
 
 
@@ -63,8 +64,8 @@ def apply(meetup: Meetup, body: MeetupChanges, staff, creating: bool):
     """Set the given fields on `meetup` (not saved) and check the whole; returns officer ids or None."""
     given = body.model_dump(exclude_unset=True)
     for name in SIMPLE:
-        if name in given and (given[name] is not None or name in ("venue_address", "latitude", "longitude")):
-            setattr(meetup, name, given[name] if given[name] != "" else None)
+        if name in given and (given[name] is not None or name in NULLABLE):
+            setattr(meetup, name, None if name in NULLABLE and given[name] == "" else given[name])
     for name in TIMES:
         if name in given:
             setattr(meetup, name, to_utc(given[name]) if given[name] is not None else None)

@@ -1,4 +1,6 @@
 """What the API says about meetups and sign-ups (public, the youth's own, the organiser's)."""
+from flask import current_app
+
 from .meetup_times import iso
 from .models import Meetup, MeetupMessage, Signup
 
@@ -43,6 +45,7 @@ def detail(meetup, now, signup=None, can_manage=False) -> dict:
         "officers": [officer.public() for officer in meetup.officers()],
         "signup_opens_at": iso(meetup.signup_opens_at), "signup_closes_at": iso(meetup.signup_closes_at),
         "claim_window_hours": meetup.claim_window_hours, "cancel_reason": meetup.cancel_reason,
+        "personal_data_days": current_app.config.get("MEETUP_PERSONAL_DATA_DAYS", 14),
         "can_manage": can_manage, "me": my_signup(signup) if signup is not None else None,
     })
     if can_manage or (signup is not None and signup.active):

@@ -4,6 +4,7 @@ The organiser's side lives in backend/meetups_organiser.py, calendars in backend
 check-in codes in backend/meetup_tickets.py, the rules of places and the waitlist in
 backend/meetup_signups.py. Public functions other features may call:
     upcoming_meetups(now, sector=None, kind=None, age=None, limit=20) -> list of summaries
+    upcoming_in_sector(sector, limit=5) -> the same, for one sector (the sector page uses it)
 """
 import re
 from datetime import timedelta
@@ -56,6 +57,11 @@ def upcoming_meetups(now=None, sector=None, kind=None, age=None, limit=20) -> li
     meetups = list(Meetup.upcoming(now, sector=sector, kind=kind, age=age).limit(limit))
     counts = Meetup.counts([m.id for m in meetups])
     return [summary(m, counts[m.id], now) for m in meetups]
+
+
+def upcoming_in_sector(sector, limit=5) -> list:
+    """Upcoming meetups of one sector (a Sector or its id), soonest first."""
+    return upcoming_meetups(sector=getattr(sector, "id", sector), limit=limit)
 
 
 def _youth_key():

@@ -217,3 +217,15 @@ def test_youth_cancels_and_erasing_the_identity_removes_signups(as_role, app):
     with app.app_context():
         assert Signup.select().where(Signup.meetup == meetup["id"]).count() == 0
         assert Meetup.get_by_id(meetup["id"]).title == "Games night"
+
+
+def test_the_form_as_the_app_sends_it(as_role):
+    """Empty optional fields come as "" or null from the form; they are stored as nothing."""
+    organiser = as_role("organiser")
+    meetup = announce(organiser, description="", venue_address=None, latitude=None, longitude=None,
+                      signup_opens_at=None, signup_closes_at=None, officer_ids=[], consent_required=True,
+                      starts_at="2030-07-01T10:00", ends_at="2030-07-03T15:00")
+    assert meetup["description"] == "" and meetup["venue_address"] is None
+    assert meetup["starts_at"] == "2030-07-01T07:00:00+00:00"        # typed in city time (Helsinki, summer)
+    edited = organiser.patch(f"/api/meetups/{meetup['id']}", {"description": "", "venue_address": ""}).json
+    assert edited["description"] == "" and edited["venue_address"] is None

@@ -16,7 +16,7 @@ import './screens/login.js';
 // Feature screens: uncomment YOUR line when your module exists (a missing module breaks the app).
 // import './screens/sectors.js';
 // import './screens/chat.js';
-// import './screens/meetups.js';
+import './screens/meetups.js';
 import './screens/push.js';
 
 import './screens/placeholders.js';   // keep last: stand-ins until a feature screen claims the path
