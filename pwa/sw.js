@@ -142,9 +142,11 @@ async function showPushNotification(event) {
   let data = {};
   try { data = event.data ? event.data.json() : {}; } catch { data = {}; }
   const url = typeof data.url === 'string' && data.url.startsWith('/') && !data.url.startsWith('//') ? data.url : '/';
+  const tag = data.tag || 'tuttu';
+  // The same notification again (a retried send): replace it silently instead of alerting twice.
+  const repeat = (await self.registration.getNotifications({ tag })).some((n) => n.data && n.data.id === data.id);
   await self.registration.showNotification(data.title || 'Tuttu', {
-    body: data.body || '', icon: PUSH_ICON, badge: PUSH_ICON, lang: data.lang || undefined,
-    tag: data.tag || 'tuttu', renotify: Boolean(data.tag), data: { url },
+    body: data.body || '', icon: PUSH_ICON, badge: PUSH_ICON, tag, renotify: !repeat, data: { url, id: data.id },
   });
 }
 
