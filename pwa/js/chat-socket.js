@@ -2,9 +2,10 @@
 //
 //   import { ChatSocket } from '/js/chat-socket.js';
 //   const socket = new ChatSocket(7, { as: 'participant' });
-//   socket.addEventListener('state', (e) => show(e.detail.state));     // connecting|live|reconnecting|offline|closed
+//   socket.addEventListener('connection', (e) => show(e.detail.state)); // connecting|live|reconnecting|offline|closed
 //   socket.addEventListener('frame', (e) => render(e.detail));         // every server frame, messages de-duplicated
 //   socket.addEventListener('message', (e) => ...);                    // also one event per frame type
+//   (a server `state` frame is the event 'state'; the connection's own state is the event 'connection')
 //   const cid = socket.say('Can I ride a moped at 14?', { question: true });   // kept until the ack arrives
 //   socket.send({ type: 'metoo', seq: 12 });
 //   socket.close();
@@ -16,36 +17,41 @@
 
 export const STATES = ['connecting', 'live', 'reconnecting', 'offline', 'closed'];
 
-const BACKOFF_BASE_MS = 500;
+const BACKOFF_BASE_MS = 1000;
 const BACKOFF_CAP_MS = 30_000;
-const PING_EVERY_MS = 20_000;
-const PONG_TIMEOUT_MS = 10_000;
-// Close codes after which reconnecting cannot help (policy: removed, blocked, not allowed, too big).
-const FINAL_CLOSE_CODES = new Set([1008, 1009, 4001, 4003, 4004, 4009, 4403, 4404]);
-// Frame types that carry a stream sequence number: de-duplicated and used for ?since=.
-const SEQUENCED = new Set(['message']);
+const PING_EVERY_MS = 15_000;          // the server closes a socket it hasn't heard from for 60 s (4008)
+const DEAD_AFTER_MS = 35_000;          // nothing received (not even a pong) for this long: reconnect
+// Close codes after which reconnecting cannot help (docs/chat-protocol.md "Close codes"):
+// 1009 frame too big, 4001 login required, 4003 staff deactivated, 4004 no such session, 4009 removed.
+export const FINAL_CLOSE_CODES = new Set([1008, 1009, 4001, 4003, 4004, 4009]);
+// Frames that carry a sequence number: de-duplicated, and the highest is sent back on reconnect.
+// Public seq (messages and answer cards) -> ?since=; backchannel staff_seq -> ?staff_since=.
+const SEQUENCED = { message: 'seq', answer: 'seq', staff: 'staff_seq' };
 
 function newCid() {
   if (crypto.randomUUID) return crypto.randomUUID();
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Delay before reconnect attempt n (0-based): "equal jitter", half fixed and half random, capped. */
+/** Delay before reconnect attempt n (0-based): 1 s, 2 s, 4 s ... at most 30 s, each ±50 % at random. */
 export function backoffDelay(attempt, random = Math.random) {
-  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempt, 16));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+  const base = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempt, 16));
+  return Math.round(base * (0.5 + random()));
 }
 
 export class ChatSocket extends EventTarget {
-  /** sessionId: the chat session; as: 'participant' | 'observer' (staff join as themselves). */
+  /** sessionId: the chat session; as: 'participant' | 'observer' | null (staff: the login decides). */
   constructor(sessionId, { as = 'participant', url = null, since = null } = {}) {
     super();
     this.sessionId = String(sessionId);
     this.as = as;
     this.baseUrl = url;
     this.state = 'closed';
-    this.lastSeq = since;                 // highest message seq seen; null until the first one
-    this.seen = new Set();                // message seqs already given to listeners
+    this.lastSeq = { seq: since ?? 0, staff_seq: 0 };   // highest seen per counter
+    this.seen = { seq: new Set(), staff_seq: new Set() }; // already given to listeners
+    this.caughtUp = false;                // true between `caught_up` and the next drop
+    this.lastHeard = 0;
+    this.everLive = false;
     this.outbox = this.loadOutbox();      // [{cid, frame, sentAt}] waiting for an ack
     this.attempt = 0;
     this.ws = null;
@@ -82,15 +88,17 @@ export class ChatSocket extends EventTarget {
 
   url() {
     const base = this.baseUrl || `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}`;
-    const params = new URLSearchParams({ as: this.as });
-    if (this.lastSeq !== null && this.lastSeq !== undefined) params.set('since', String(this.lastSeq));
+    const params = new URLSearchParams(this.as ? { as: this.as } : {});
+    params.set('since', String(this.lastSeq.seq));
+    if (this.lastSeq.staff_seq) params.set('staff_since', String(this.lastSeq.staff_seq));
     return `${base}/ws/sessions/${encodeURIComponent(this.sessionId)}?${params}`;
   }
 
   open() {
     this.clearTimers();
     this.teardownSocket(1000, 'reconnect');
-    this.setState(this.attempt === 0 && this.lastSeq === null ? 'connecting' : 'reconnecting');
+    this.caughtUp = false;
+    this.setState(this.everLive ? 'reconnecting' : 'connecting');
     let ws;
     try {
       ws = new WebSocket(this.url());
@@ -116,21 +124,25 @@ export class ChatSocket extends EventTarget {
     let frame;
     try { frame = JSON.parse(raw); } catch { return; }
     if (!frame || typeof frame.type !== 'string') return;
-    this.armHeartbeat();
+    this.lastHeard = Date.now();
     if (frame.type === 'welcome') { this.welcomed(frame); return; }
     if (frame.type === 'pong') return;
-    if (frame.type === 'ack') this.acked(frame);
-    if (SEQUENCED.has(frame.type) && Number.isInteger(frame.seq)) {
-      if (this.seen.has(frame.seq)) return;          // a duplicate after a reconnect or a resend
-      this.seen.add(frame.seq);
-      if (this.lastSeq === null || frame.seq > this.lastSeq) this.lastSeq = frame.seq;
+    if (frame.type === 'caught_up') this.caughtUp = true;
+    if (frame.type === 'ack' || frame.type === 'status' || (frame.type === 'error' && frame.cid)) this.acked(frame);
+    const counter = SEQUENCED[frame.type];
+    const value = counter && frame[counter];
+    if (Number.isInteger(value)) {
+      if (this.seen[counter].has(value)) return;     // a duplicate after a reconnect or a resend
+      this.seen[counter].add(value);
+      if (value > this.lastSeq[counter]) this.lastSeq[counter] = value;
     }
     this.emit(frame);
   }
 
   welcomed(frame) {
     this.attempt = 0;
-    if (Number.isInteger(frame.last_seq) && this.lastSeq === null && frame.replay === false) this.lastSeq = frame.last_seq;
+    this.everLive = true;
+    this.armHeartbeat();
     this.setState('live');
     this.emit(frame);
     for (const item of this.outbox) this.transmit(item.frame);      // same cid: the server answers with the same ack
@@ -178,20 +190,22 @@ export class ChatSocket extends EventTarget {
     this.setState('offline');
   }
 
+  /** Ping on a fixed beat (the server needs to hear from us); a socket that stays silent is dead. */
   armHeartbeat() {
-    clearTimeout(this.timers.ping);
-    clearTimeout(this.timers.pong);
-    this.timers.ping = setTimeout(() => {
-      if (!this.transmit({ type: 'ping' })) return;
-      this.timers.pong = setTimeout(() => {        // nothing came back: the connection is dead
+    clearInterval(this.timers.beat);
+    this.lastHeard = Date.now();
+    this.timers.beat = setInterval(() => {
+      if (Date.now() - this.lastHeard > DEAD_AFTER_MS) {
         this.teardownSocket(4000, 'heartbeat');
         this.lost({ code: 1006, reason: 'heartbeat' });
-      }, PONG_TIMEOUT_MS);
+        return;
+      }
+      this.transmit({ type: 'ping' });
     }, PING_EVERY_MS);
   }
 
   clearTimers() {
-    for (const timer of Object.values(this.timers)) clearTimeout(timer);
+    for (const timer of Object.values(this.timers)) { clearTimeout(timer); clearInterval(timer); }
     this.timers = {};
   }
 
@@ -226,7 +240,7 @@ export class ChatSocket extends EventTarget {
   setState(state, detail = {}) {
     const changed = state !== this.state;
     this.state = state;
-    if (changed || state === 'reconnecting') this.dispatchEvent(new CustomEvent('state', { detail: { state, ...detail } }));
+    if (changed || state === 'reconnecting') this.dispatchEvent(new CustomEvent('connection', { detail: { state, ...detail } }));
   }
 
   emit(frame) {

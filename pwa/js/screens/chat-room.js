@@ -1,0 +1,152 @@
+// /chat/<id> for youth and observers: header, "Need help now?", connection state, the stream, and the
+// composer (participants; "ask ahead" before the session opens) or the "you are watching" banner.
+
+import { navigate } from '../router.js';
+import { api } from '../api.js';
+import { t, formatTime } from '../i18n.js';
+import { h, heading, toast, errorMessage } from '../ui.js';
+import { becomeYouth } from '../session.js';
+import { ChatSocket } from '../chat-socket.js';
+import { helpBox, sessionHeader, connectionPill, rulesList } from './chat-parts.js';
+import { Stream, holdReasonText } from './chat-stream.js';
+import { wireCommonFrames, isMine, ownStatus, errorText, closedText, reportDialog } from './chat-frames.js';
+import { composer } from './chat-composer.js';
+
+function observerBanner(session, me) {
+  const join = async () => {
+    try {
+      if (me.kind !== 'youth') await becomeYouth();
+      await navigate(`/chat/${encodeURIComponent(session.id)}`, { replace: true });
+    } catch (err) { toast(errorMessage(err)); }
+  };
+  return h('section', { class: 'chat-watching', 'aria-labelledby': 'chat-watching-title' },
+    h('h2', { id: 'chat-watching-title' }, t('chat.watching_title')),
+    h('p', {}, t('chat.watching_body')),
+    me.kind !== 'staff' && h('button', { type: 'button', class: 'button', onclick: join }, t('chat.join_to_ask')));
+}
+
+function votedKey(id) { return `tuttu.chat.voted.${id}`; }
+function loadVoted(id) { try { return JSON.parse(sessionStorage.getItem(votedKey(id)) || '[]'); } catch { return []; } }
+function saveVoted(id, seqs) { try { sessionStorage.setItem(votedKey(id), JSON.stringify([...seqs])); } catch { /* fine */ } }
+
+/** The room for a youth (participant) or anyone watching (observer). Returns the teardown. */
+export function youthRoom(view, session, me, { observer }) {
+  const header = sessionHeader(session);
+  const pill = connectionPill();
+  const socket = new ChatSocket(session.id, { as: observer ? 'observer' : 'participant' });
+  const myCids = new Set(socket.pending().map((item) => item.cid));
+  let you = { role: observer ? 'observer' : 'participant', handle: me.handle };
+  const stream = new Stream({
+    label: t('chat.stream_label'), canMeToo: !observer,
+    onMeToo: (seq) => {
+      if (!socket.send({ type: 'metoo', seq })) { toast(t('chat.error_not_connected')); return; }
+      stream.markVoted(seq);
+      saveVoted(session.id, stream.voted);
+    },
+    onReport: (message) => reportDialog(message, (reason) => {
+      toast(socket.send({ type: 'report', seq: message.seq, reason }) ? t('chat.report_sent') : t('chat.error_not_connected'));
+    }),
+    onRetry: (message) => send(message.text, message.question, message.cid),
+  });
+  for (const seq of loadVoted(session.id)) stream.voted.add(seq);
+  const askingAhead = () => ['scheduled', 'lobby'].includes(header.state());
+
+  async function askAhead(text, cid) {
+    try {
+      const result = await api.post(`/api/sessions/${encodeURIComponent(session.id)}/questions`, { cid, text });
+      stream.upsert({ cid, mine: true, status: ownStatus(result.status, result.reason), reason: result.reason });
+      stream.announcer.now(t('chat.status_waiting'));
+    } catch (err) {
+      stream.upsert({ cid, mine: true, status: 'failed', error: errorMessage(err) });
+    }
+  }
+
+  function send(text, question, cid = undefined) {
+    if (askingAhead()) {
+      const id = cid || (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()));
+      myCids.add(id);
+      stream.upsert({ cid: id, text, question: true, mine: true, status: 'sending', author: { kind: 'youth', handle: you.handle } });
+      askAhead(text, id);
+      return;
+    }
+    const sent = socket.say(text, { question, cid });
+    myCids.add(sent);
+    stream.upsert({ cid: sent, text, question, mine: true, status: 'sending', error: null,
+      author: { kind: 'youth', handle: you.handle } });
+  }
+
+  const box = observer ? null : composer({ onSend: send, askAhead: askingAhead() });
+  view.append(
+    heading(session.title || t('chat.title')),
+    header.element, helpBox(), pill.element,
+    observer ? observerBanner(session, me) : null,
+    askingAhead() ? rulesList() : null,
+    stream.element,
+    box && box.form);
+
+  for (const item of socket.pending()) {
+    stream.upsert({ cid: item.cid, text: item.text, question: item.question, mine: true, status: 'sending' }, { announce: false });
+  }
+
+  socket.addEventListener('connection', (event) => {
+    pill.set(event.detail.state);
+    if (event.detail.state === 'closed' && socket.finalClose) {
+      const text = closedText(socket.finalClose.code);
+      if (box) box.disable(text); else toast(text);
+    }
+  });
+  wireCommonFrames(socket, {
+    header, stream,
+    onWelcome: (frame) => {
+      you = frame.you || you;
+      for (const own of frame.mine || []) {
+        myCids.add(own.cid);
+        stream.upsert({ ...own, mine: true, status: ownStatus(own.status, own.reason), author: { kind: 'youth', handle: you.handle } },
+          { announce: false });
+      }
+      if (box) box.mutedUntil(frame.muted_until);
+    },
+    onState: (state) => {
+      if (box) box.setAskAhead(askingAhead());
+      if (box && state.state === 'closed') box.disable(t('chat.error_closed'));
+    },
+  });
+  socket.addEventListener('message', (event) => {
+    const frame = event.detail;
+    const mine = isMine(frame, myCids, you);
+    stream.upsert({ ...frame, ...(mine ? { mine: true, status: 'published' } : {}) });
+  });
+  socket.addEventListener('ack', (event) => {
+    const { cid, seq, status, reason } = event.detail;
+    if (!cid || !myCids.has(cid)) return;
+    const shown = ownStatus(status, reason);
+    stream.upsert({ cid, seq: seq ?? undefined, mine: true, status: shown, reason });
+    if (shown === 'held' || shown === 'waiting') stream.announcer.now(`${t(`chat.status_${shown}`)} ${holdReasonText(reason)}`);
+    else stream.announcer.now(t('chat.announce_sent'));
+  });
+  socket.addEventListener('status', (event) => {
+    const { cid, seq, status, reason } = event.detail;
+    stream.upsert({ cid, seq: seq ?? undefined, mine: true, status: ownStatus(status, reason), reason });
+    const key = status === 'published' ? 'chat.announce_approved' : `chat.status_${status}`;
+    stream.announcer.now(`${t(key)} ${status === 'rejected' && reason ? t('chat.rejected_reason', { reason }) : ''}`);
+  });
+  socket.addEventListener('removed', (event) => {
+    const found = stream.find({ seq: event.detail.seq });
+    if (found && found.message.mine) stream.upsert({ seq: event.detail.seq, status: 'deleted' });
+    else stream.remove({ seq: event.detail.seq }, { forever: true });
+  });
+  socket.addEventListener('sanction', (event) => {
+    const { kind, until } = event.detail;
+    if (box && kind === 'mute') box.mutedUntil(until);
+    stream.announcer.now(kind === 'mute' ? t('chat.sanction_mute', { time: until ? formatTime(until) : '' }) : t('chat.closed_removed'));
+  });
+  socket.addEventListener('error', (event) => {
+    const frame = event.detail;
+    const text = errorText(frame);
+    if (frame.cid && myCids.has(frame.cid)) stream.upsert({ cid: frame.cid, mine: true, status: 'failed', error: text });
+    else if (box) box.showError(text);
+    else toast(text);
+  });
+  socket.connect();
+  return () => { socket.close(); header.stop(); stream.stop(); box && box.stop(); };
+}

@@ -1,0 +1,213 @@
+// The host and staff console's panels: the moderation queue, questions by votes and age with claims and
+// the answer-card composer, reports, and the staff backchannel. Each panel is {element, render()} over
+// the shared console state; actions go through the `act` callbacks given by chat-staff.js.
+
+import { t, formatTime } from '../i18n.js';
+import { h, linkify, timeAgo } from '../ui.js';
+import { authorOf, authorLine, answerCard } from './chat-stream.js';
+import { reportReasonText } from './chat-frames.js';
+import { TOPICS } from './answers.js';
+
+const MUTE_MINUTES = [5, 15, 60];
+const REASONS = ['word', 'phone', 'email', 'address', 'hetu', 'handle', 'premoderation', 'ask_ahead'];
+
+/** The hold reason in a word or two, for staff ("Phone number", "Pre-moderation"). */
+export function staffReason(reason) { return t(REASONS.includes(reason) ? `chat.reason.${reason}` : 'chat.reason.other'); }
+
+/** Mute / remove / block / concern for the author of a message (a <details> menu: one tap to open). */
+export function handleMenu(target, author, act, { canModerate }) {
+  if (author.staff) return null;
+  const item = (label, onclick, danger = false) => h('li', {},
+    h('button', { type: 'button', class: ['button', 'button-secondary', 'button-block', danger && 'chat-danger'], onclick }, label));
+  const entries = [];
+  if (canModerate) {
+    for (const minutes of MUTE_MINUTES) entries.push(item(t('chat.mod_mute', { minutes }), () => act.moderate({ action: 'mute', minutes, ...target })));
+    entries.push(item(t('chat.mod_remove'), () => act.confirmModerate({ action: 'remove', ...target }, t('chat.confirm_remove', { handle: author.name })), true));
+    entries.push(item(t('chat.mod_block'), () => act.confirmModerate({ action: 'block', ...target }, t('chat.confirm_block', { handle: author.name })), true));
+  }
+  entries.push(item(t('chat.mod_concern'), () => act.concern(target)));
+  return h('details', { class: 'chat-menu' },
+    h('summary', { class: 'button button-secondary' }, t('chat.mod_more'), h('span', { class: 'visually-hidden' }, ` ${author.name}`)),
+    h('ul', { class: 'chat-menu-list' }, entries));
+}
+
+function rejectForm(item, act) {
+  const id = `reject-${item.id}`;
+  const input = h('input', { id, name: 'reason', class: 'input', maxlength: 200, required: true, value: t('chat.reject_default') });
+  const form = h('form', { class: 'chat-reject-form' },
+    h('label', { for: id }, t('chat.reject_reason_label')), input,
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: 'button button-danger' }, t('chat.mod_reject')),
+      h('button', { type: 'button', class: 'button button-secondary', onclick: () => form.remove() }, t('shell.cancel'))));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const reason = input.value.trim();
+    if (reason) act.moderate({ action: 'reject', id: item.id, reason });
+  });
+  return form;
+}
+
+/** The moderation queue: held messages with the hold reason; A approves, R rejects, J/K move. */
+export function queuePanel(state, act) {
+  const list = h('ol', { class: 'chat-queue', 'aria-label': t('chat.tab_queue') });
+  const empty = h('p', { class: 'muted' }, t('chat.queue_empty'));
+  const element = h('div', { class: 'chat-panel-body' },
+    h('p', { class: 'muted chat-shortcuts', id: 'chat-queue-keys' }, t('chat.queue_keys')), empty, list);
+  const render = () => {
+    const focusedId = document.activeElement && document.activeElement.closest && document.activeElement.closest('.chat-queue-item')?.dataset.id;
+    const items = [...state.queue.values()].sort((a, b) => String(a.ts).localeCompare(String(b.ts)));
+    list.replaceChildren(...items.map((item) => {
+      const author = authorOf(item);
+      const busy = state.busy.has(`id:${item.id}`);
+      const li = h('li', { class: 'card chat-queue-item', tabindex: '0', dataset: { id: item.id },
+        'aria-describedby': 'chat-queue-keys', 'aria-busy': busy ? 'true' : null },
+      authorLine(item),
+      item.question && h('p', {}, h('span', { class: 'badge' }, t('chat.question'))),
+      h('p', { class: 'chat-text' }, linkify(item.text)),
+      h('p', { class: 'chat-hold-reason' }, h('strong', {}, t('chat.hold_reason_label')), ' ', staffReason(item.reason)),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'button chat-approve', disabled: busy, 'aria-keyshortcuts': 'A',
+          onclick: () => act.moderate({ action: 'approve', id: item.id }) }, t('chat.mod_approve')),
+        h('button', { type: 'button', class: 'button button-danger chat-reject', disabled: busy, 'aria-keyshortcuts': 'R',
+          onclick: () => act.moderate({ action: 'reject', id: item.id, reason: t('chat.reject_default') }) }, t('chat.mod_reject')),
+        h('button', { type: 'button', class: 'button button-secondary', disabled: busy, 'aria-keyshortcuts': 'Shift+R',
+          onclick: (event) => { const card = event.currentTarget.closest('li'); if (!card.querySelector('form')) card.append(rejectForm(item, act)); card.querySelector('input').focus(); } },
+        t('chat.mod_reject_with_reason')),
+        handleMenu({ id: item.id }, author, act, state)));
+      return li;
+    }));
+    empty.hidden = items.length > 0;
+    if (focusedId) { const again = list.querySelector(`[data-id="${CSS.escape(focusedId)}"]`); (again || list.firstElementChild || list).focus?.(); }
+  };
+  /** Keyboard: a/r/shift+r on the focused (or first) item, j/k to move. Returns true when handled. */
+  const onKey = (event) => {
+    const items = [...list.children];
+    if (!items.length) return false;
+    const current = document.activeElement && document.activeElement.closest ? document.activeElement.closest('.chat-queue-item') : null;
+    const index = Math.max(0, items.indexOf(current));
+    const key = event.key.toLowerCase();
+    if (key === 'j' || key === 'k') { items[Math.min(items.length - 1, Math.max(0, index + (key === 'j' ? 1 : -1)))].focus(); return true; }
+    const item = state.queue.get(Number(items[index].dataset.id));
+    if (!item) return false;
+    if (key === 'a') { act.moderate({ action: 'approve', id: item.id }); return true; }
+    if (key === 'r' && event.shiftKey) { items[index].querySelector('.chat-reject + .button').click(); return true; }
+    if (key === 'r') { act.moderate({ action: 'reject', id: item.id, reason: t('chat.reject_default') }); return true; }
+    return false;
+  };
+  return { element, render, onKey, count: () => state.queue.size };
+}
+
+function answerForm(question, act) {
+  const id = `answer-${question.seq}`;
+  const verdicts = ['yes', 'no', 'depends'].map((verdict, i) => h('label', { class: 'choice' },
+    h('input', { type: 'radio', name: `${id}-verdict`, value: verdict, checked: i === 0 }), h('span', {}, t(`chat.verdict_${verdict}`))));
+  const reason = h('textarea', { id: `${id}-reason`, name: 'reason', class: 'input', maxlength: 600, required: true, rows: 3 });
+  const link = h('input', { id: `${id}-link`, name: 'link', type: 'url', class: 'input', maxlength: 500, placeholder: 'https://' });
+  const error = h('p', { class: 'field-error', role: 'alert', hidden: true });
+  const form = h('form', { class: 'chat-answer-form', 'aria-label': t('chat.answer_form_title') },
+    h('fieldset', { class: 'choices chat-verdicts' }, h('legend', {}, t('chat.answer_verdict')), verdicts),
+    h('div', { class: 'field' }, h('label', { for: `${id}-reason` }, t('chat.answer_reason')), reason),
+    h('div', { class: 'field' }, h('label', { for: `${id}-link` }, t('chat.answer_link')), link,
+      h('p', { class: 'field-hint' }, t('chat.answer_link_hint'))),
+    error,
+    h('button', { type: 'submit', class: 'button' }, t('chat.answer_send')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const verdict = form.querySelector(`input[name="${id}-verdict"]:checked`).value;
+    const text = reason.value.trim();
+    const url = link.value.trim();
+    if (!text) { error.textContent = t('chat.answer_reason_missing'); error.hidden = false; reason.focus(); return; }
+    if (url && !/^https?:\/\/\S+$/i.test(url)) { error.textContent = t('chat.answer_link_bad'); error.hidden = false; link.focus(); return; }
+    act.answer({ seq: question.seq, verdict, reason: text, ...(url ? { link: url } : {}) });
+  });
+  return form;
+}
+
+function publishControls(answer, act, state) {
+  if (!state.canModerate) return null;
+  if (answer.archived) return h('p', { class: 'muted' }, t('chat.in_archive'));
+  const id = `publish-${answer.seq}`;
+  const topic = h('select', { id, class: 'input' }, TOPICS.map((name) => h('option', { value: name }, t(`chat.topic_${name}`))));
+  return h('div', { class: 'chat-publish' },
+    h('label', { for: id }, t('chat.topic_label')), topic,
+    h('button', { type: 'button', class: 'button chat-publish-button',
+      onclick: () => act.moderate({ action: 'publish', seq: answer.seq, topic: topic.value }) }, t('chat.publish')));
+}
+
+/** Questions by "me too" votes and age, with claims ("I'm answering this") and the answer card form. */
+export function questionsPanel(state, act) {
+  const list = h('ol', { class: 'chat-questions', 'aria-label': t('chat.tab_questions') });
+  const empty = h('p', { class: 'muted' }, t('chat.questions_empty'));
+  const element = h('div', { class: 'chat-panel-body' }, empty, list);
+  const openForms = new Set();
+  const render = () => {
+    const questions = state.stream.questions();
+    list.replaceChildren(...questions.map((question) => {
+      const answer = state.stream.answers.get(question.seq);
+      const claim = state.claims.get(question.seq);
+      const mineClaim = claim && claim.id === state.me.id;
+      return h('li', { class: ['card', 'chat-question-item', answer && 'chat-answered'], dataset: { seq: question.seq } },
+        h('p', { class: 'chat-text' }, linkify(question.text)),
+        h('p', { class: 'muted' }, t('chat.votes', { count: question.votes }), ' · ', timeAgo(question.ts || Date.now()),
+          claim && !answer && [' · ', h('strong', {}, mineClaim ? t('chat.claimed_by_you') : t('chat.claimed_by', { name: claim.name }))]),
+        answer ? [answerCard(answer), publishControls(answer, act, state)] : h('div', { class: 'actions' },
+          h('button', { type: 'button', class: 'button button-secondary chat-claim', 'aria-pressed': mineClaim ? 'true' : 'false',
+            onclick: () => act.claim(question.seq, !mineClaim) }, t('chat.claim')),
+          h('button', { type: 'button', class: 'button chat-answer-open', 'aria-expanded': openForms.has(question.seq) ? 'true' : 'false',
+            onclick: () => { if (openForms.has(question.seq)) openForms.delete(question.seq); else openForms.add(question.seq); render(); } },
+          t('chat.answer_open'))),
+        !answer && openForms.has(question.seq) && answerForm(question, act));
+    }));
+    empty.hidden = questions.length > 0;
+  };
+  return { element, render, count: () => state.stream.questions().filter((q) => !state.stream.answers.has(q.seq)).length,
+    closeForm: (seq) => openForms.delete(seq) };
+}
+
+/** Reports from anyone: the reported message, the reason; delete the message or dismiss the report. */
+export function reportsPanel(state, act) {
+  const list = h('ol', { class: 'card-list', 'aria-label': t('chat.tab_reports') });
+  const empty = h('p', { class: 'muted' }, t('chat.reports_empty'));
+  const element = h('div', { class: 'chat-panel-body' }, empty, list);
+  const render = () => {
+    const reports = [...state.reports.values()];
+    list.replaceChildren(...reports.map((report) => {
+      const found = state.stream.find({ seq: report.seq });
+      const message = found ? found.message : { text: t('chat.report_message_gone') };
+      return h('li', { class: 'card' },
+        h('p', { class: 'chat-text' }, linkify(message.text || '')),
+        h('p', {}, h('strong', {}, t('chat.report_reason_label')), ' ', reportReasonText(report.reason), ' · ', timeAgo(report.ts || Date.now())),
+        state.canModerate && h('div', { class: 'actions' },
+          h('button', { type: 'button', class: 'button button-danger', onclick: () => act.moderate({ action: 'delete', seq: report.seq }) }, t('chat.mod_delete')),
+          h('button', { type: 'button', class: 'button button-secondary', onclick: () => act.moderate({ action: 'dismiss_report', report_id: report.id }) }, t('chat.mod_dismiss')),
+          found && handleMenu({ seq: report.seq }, authorOf(message), act, state)));
+    }));
+    empty.hidden = reports.length > 0;
+  };
+  return { element, render, count: () => state.reports.size };
+}
+
+/** The staff-only backchannel: notes between staff; never sent to youth or observers. */
+export function backchannelPanel(state, act) {
+  const list = h('ol', { class: 'chat-notes', 'aria-label': t('chat.tab_staff') });
+  const input = h('textarea', { id: 'chat-note-text', class: 'input', rows: 2, maxlength: 1000 });
+  const form = h('form', { class: 'chat-note-form' },
+    h('label', { for: 'chat-note-text' }, t('chat.note_label')), input,
+    h('button', { type: 'submit', class: 'button' }, t('chat.note_send')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (text && act.note(text)) input.value = '';
+  });
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) { event.preventDefault(); form.requestSubmit(); }
+  });
+  const element = h('div', { class: 'chat-panel-body' }, h('p', { class: 'muted' }, t('chat.staff_only')), list, form);
+  const render = () => {
+    list.replaceChildren(...state.notes.map((note) => h('li', { class: 'chat-note' },
+      h('p', { class: 'chat-author' }, h('strong', {}, (note.author && note.author.name) || ''), ' ',
+        note.ts && h('time', { class: 'muted', datetime: note.ts }, formatTime(note.ts))),
+      h('p', { class: 'chat-text' }, linkify(note.text)))));
+  };
+  return { element, render, count: () => 0 };
+}

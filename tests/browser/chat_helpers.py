@@ -1,0 +1,37 @@
+"""Helpers for the chat browser tests: open a session through the API, log a browser in as staff,
+wait for the chat connection, and read the stream the way a user sees it."""
+from datetime import datetime, timedelta, timezone
+
+from tests.conftest import PASSWORD  # the staff password of the `city` fixture
+
+
+def open_session(as_role, minutes_from_now=-1, minutes=60, title="Monday chat test"):
+    """A one-off session hosted by the `city` youth worker; starts `minutes_from_now` from now (negative = open)."""
+    host = as_role("youth_worker")
+    starts = datetime.now(timezone.utc) + timedelta(minutes=minutes_from_now)
+    response = host.post("/api/sessions", {"title": title, "starts_at": starts.isoformat().replace("+00:00", "Z"),
+                                           "minutes": minutes})
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def login_staff(page, goto, email, password=PASSWORD):
+    """Log this browser page in as a staff member through the same API the app uses."""
+    goto(page, "/")
+    status = page.evaluate("""async ([email, password]) => {
+        const token = (await (await fetch('/api/csrf')).json()).csrf_token;
+        const response = await fetch('/api/auth/login', {method: 'POST', credentials: 'same-origin',
+          headers: {'Content-Type': 'application/json', 'X-CSRF-Token': token}, body: JSON.stringify({email, password})});
+        return response.status;
+    }""", [email, password])
+    assert status == 200, f"login as {email} failed: {status}"
+
+
+def wait_live(page, timeout=10_000):
+    """Wait until the chat screen says it is connected."""
+    page.locator('.chat-connection[data-state="live"]').wait_for(timeout=timeout)
+
+
+def stream_texts(page):
+    """The texts of the messages in the public stream, in order."""
+    return page.locator(".chat-stream .chat-message .chat-text").all_inner_texts()

