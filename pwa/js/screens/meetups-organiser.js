@@ -277,7 +277,7 @@ async function organiserView(view, { id }, query, ctx) {
   const pending = people.pending.map((a) => attendeeItem(a, m.consent_required, h('span', { class: 'actions' },
     h('button', { type: 'button', class: 'button button-small', onclick: () => decide(m, a, true) }, t('meetups.approve')),
     h('button', { type: 'button', class: 'button button-small button-secondary', onclick: () => decide(m, a, false) }, t('meetups.decline')))));
-  view.append(heading(m.title),
+  view.append(...[heading(m.title),
     h('p', {}, when(m), ' · ', m.venue_name),
     m.cancelled && h('p', { class: 'error-state', role: 'alert' }, t('meetups.cancelled_notice')),
     h('p', { class: 'lead' }, t('meetups.counts', { confirmed: c.confirmed, capacity: c.capacity, waitlisted: c.waitlisted, pending: c.pending })),
@@ -290,7 +290,7 @@ async function organiserView(view, { id }, query, ctx) {
     listSection('attendees-title', t('meetups.attendees_title'), people.confirmed.map((a) => attendeeItem(a, m.consent_required)), 'meetups.attendees_none'),
     listSection('waitlist-title', t('meetups.waitlist_title'), people.waitlist.map((a) => attendeeItem(a, m.consent_required)), 'meetups.waitlist_none'),
     !m.cancelled && messageSection(m),
-    !m.cancelled && cancelSection(m));
+    !m.cancelled && cancelSection(m)].filter(Boolean));
   return () => { if (checkIn) checkIn.stop(); };
 }
 

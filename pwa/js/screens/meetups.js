@@ -278,7 +278,7 @@ function signupSection(m, me) {
 
 async function meetupDetail(view, { id }, query, ctx) {
   const [m, me] = await Promise.all([api.get(`/api/meetups/${encodeURIComponent(id)}`, { signal: ctx.signal }), getMe()]);
-  view.append(
+  view.append(...[
     heading(m.title),
     offlineNote(m) || '',
     m.cancelled && h('p', { class: 'error-state', role: 'alert' }, t('meetups.cancelled_notice'), m.cancel_reason ? ` ${m.cancel_reason}` : ''),
@@ -291,7 +291,7 @@ async function meetupDetail(view, { id }, query, ctx) {
     h('p', { class: 'actions' },
       h('a', { href: `/api/meetups/${m.id}.ics`, class: 'button button-secondary', download: `tuttu-meetup-${m.id}.ics`, 'data-reload': '' }, t('meetups.add_to_calendar')),
       m.can_manage && h('a', { href: `/meetups/${m.id}/organise`, class: 'button button-secondary' }, t('meetups.organise_this'))),
-    h('p', {}, h('a', { href: '/meetups' }, t('meetups.back_to_list'))));
+    h('p', {}, h('a', { href: '/meetups' }, t('meetups.back_to_list')))].filter(Boolean));
 }
 
 function calendarSection() {
