@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from backend.broker import LocalBroker
 from backend.chat import actions
 from backend.chat.hub import Connection, hub
 from backend.db import db
@@ -46,7 +47,9 @@ class Peer:
         hub.remove(self.conn)
 
 
-def reset_hub():
+def reset_hub(broker=None):
+    """No rooms, no buckets; `broker` makes the hub's delivery synchronous (LocalBroker) for hub tests."""
+    hub._broker = broker
     for room in list(hub.rooms.values()):
         hub.broker.unsubscribe(room.token)
     hub.rooms.clear()
@@ -59,7 +62,7 @@ def chat(app, city):
     ctx = app.app_context()
     ctx.push()
     db.connect(reuse_if_open=True)
-    reset_hub()
+    reset_hub(LocalBroker())       # hub logic, synchronously; the Redis path is tests/test_chat_redis.py
     now = utcnow()
     row = ChatSession.create(title="Test chat", starts_at=now - timedelta(minutes=5),
                                  ends_at=now + timedelta(minutes=55), host=city["staff"]["youth_worker"])

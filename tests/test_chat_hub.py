@@ -1,7 +1,6 @@
 """The chat hub without sockets: moderation, catch-up, roles, backchannel, answers, sanctions, limits."""
 import threading
 
-from backend.broker import get_broker
 from backend.chat import actions
 from backend.models import Answer, AuditLog, ChatMessage, ChatSession
 from tests.chat_helpers import Peer, chat  # noqa: F401  (fixture)
@@ -183,7 +182,7 @@ def test_rate_limits_slow_youth_but_never_staff(chat):
 
 def test_a_deactivated_staff_members_socket_closes_at_once(chat):
     officer = chat.staffer("officer")
-    get_broker().publish("staff", {"type": "deactivated", "staff_id": officer.conn.staff_id})
+    actions.hub.broker.publish("staff", {"type": "deactivated", "staff_id": officer.conn.staff_id})
     assert officer.close_code == 4003
 
 

@@ -27,6 +27,9 @@ def wait_for(predicate, seconds=5):
 
 
 def test_a_message_sent_on_one_process_reaches_sockets_on_the_other(chat):
+    from tests.chat_helpers import reset_hub
+    from backend.broker import get_broker
+    actions.hub._broker = get_broker()         # this process's RedisBroker (REDIS_URL)
     assert actions.hub.broker.kind == "redis"
     other_process = Hub(broker=RedisBroker(redis_url()), node="web-2")
     try:

@@ -58,7 +58,8 @@ def search(query, q: str | None):
     if is_postgres():
         from peewee import SQL
         tsquery = " & ".join(f"{t}:*" for t in terms)
-        return query.where(SQL(f"{PG_DOCUMENT} @@ to_tsquery('simple', %s)", (tsquery,)))
+        return query.where(Answer.id.in_(
+            SQL(f"(SELECT answer.id FROM answer WHERE {PG_DOCUMENT} @@ to_tsquery('simple', %s))", (tsquery,))))
     from peewee import SQL
     match = " ".join('"' + t.replace('"', '') + '"*' for t in terms)
     return query.where(Answer.id.in_(SQL("(SELECT rowid FROM answer_fts WHERE answer_fts MATCH ?)", (match,))))
