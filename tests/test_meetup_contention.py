@@ -151,3 +151,15 @@ def test_claim_window_never_runs_past_the_start(app, ctx):
     cancel_signup(meetup.id, a.id, t0 + timedelta(hours=1))
     assert Signup.of(meetup.id, b.id).claim_by == meetup.starts_at
     assert keep_waitlists_moving(meetup.starts_at + timedelta(minutes=1)) == {"expired": 1, "promoted": 0}
+
+
+def test_a_place_freed_by_erasing_an_identity_goes_to_the_next_in_line(app, ctx):
+    t0 = datetime(2026, 6, 1, 9, 0)
+    meetup = Meetup.create(title="Evening", kind="sports", venue_name="Hall", capacity=1, waitlist_size=1,
+                           starts_at=t0 + timedelta(days=2), ends_at=t0 + timedelta(days=2, hours=2))
+    a, b = youth(2)
+    sign_up(meetup.id, a.id, Entry("A", 14), t0)
+    sign_up(meetup.id, b.id, Entry("B", 14), t0)
+    Youth.get_by_id(a.id).erase()
+    assert keep_waitlists_moving(t0 + timedelta(minutes=5)) == {"expired": 0, "promoted": 1}
+    assert Signup.of(meetup.id, b.id).status == "offered"

@@ -1,7 +1,7 @@
 """Meetups: announcing, editing, cancelling, browsing, and the refusals a youth sees when signing up."""
 from datetime import timedelta
 
-from backend.models import Meetup, Signup, Staff
+from backend.models import Meetup, Notification, Signup, Staff
 from tests.meetup_helpers import GUARDIAN, announce, at, meetup_body, sign_up
 
 
@@ -128,7 +128,7 @@ def test_capacity_cannot_drop_below_confirmed_and_raising_it_offers_places(as_ro
     assert youths[2].post(f"/api/meetups/{meetup['id']}/signups/me/claim").json["status"] == "confirmed"
 
 
-def test_cancelling_a_meetup_refuses_new_signups_and_shows_why(as_role):
+def test_cancelling_a_meetup_refuses_new_signups_and_shows_why(as_role, app):
     organiser = as_role("organiser")
     meetup = announce(organiser)
     youth = as_role("youth")
@@ -138,6 +138,9 @@ def test_cancelling_a_meetup_refuses_new_signups_and_shows_why(as_role):
     assert sign_up(as_role("youth"), meetup["id"]).json["error"]["code"] == "meetup_cancelled"
     assert meetup["id"] not in [m["id"] for m in youth.get("/api/meetups").json["items"]]
     assert organiser.post(f"/api/meetups/{meetup['id']}/cancel", {}).status_code == 409
+    with app.app_context():
+        notes = Notification.select().where(Notification.key.startswith(f"meetup:{meetup['id']}:cancelled:"))
+        assert notes.count() == 1
 
 
 def test_browsing_filters_and_orders_soonest_first(as_role, city):
@@ -229,3 +232,17 @@ def test_the_form_as_the_app_sends_it(as_role):
     assert meetup["starts_at"] == "2030-07-01T07:00:00+00:00"        # typed in city time (Helsinki, summer)
     edited = organiser.patch(f"/api/meetups/{meetup['id']}", {"description": "", "venue_address": ""}).json
     assert edited["description"] == "" and edited["venue_address"] is None
+
+
+def test_demo_city_has_an_evening_and_a_camp_needing_consent_with_officers(app, client):
+    from backend.db import db
+    from backend.demo import seed_demo
+    with app.app_context(), db.connection_context():
+        seed_demo()
+    items = client.get("/api/meetups").json["items"]
+    kinds = {m["kind"]: m for m in items}
+    assert set(kinds) >= {"youth_centre_evening", "summer_camp"}
+    camp = client.get(f"/api/meetups/{kinds['summer_camp']['id']}").json
+    assert camp["consent_required"] is True and camp["signup_open"] is True
+    assert len(camp["officers"]) == 2 and all(o["role"] == "officer" for o in camp["officers"])
+    assert len(client.get(f"/api/meetups/{kinds['youth_centre_evening']['id']}").json["officers"]) == 2
