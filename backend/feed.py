@@ -71,9 +71,10 @@ class PageQuery(Body):
 
 # --- helpers ----------------------------------------------------------------------------------------
 
-def encode_cursor(post) -> str:
-    created_at, post_id = post.cursor_key()
-    return base64.urlsafe_b64encode(f"{created_at.isoformat()}|{post_id}".encode()).decode().rstrip("=")
+def encode_cursor(post: dict) -> str:
+    """An opaque cursor: the (created_at, id) of the last post on the page."""
+    stamp = post["created_at"].removesuffix("+00:00")
+    return base64.urlsafe_b64encode(f"{stamp}|{post['id']}".encode()).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str | None):
@@ -93,10 +94,9 @@ def feed_page(**sources):
     args = query_args()
     before = decode_cursor(args.cursor)
     posts = Post.page(**sources, before=before, limit=args.limit)
-    body = {"items": [post.public() for post in posts],
-            "next_cursor": encode_cursor(posts[-1]) if len(posts) == args.limit else None}
+    body = {"items": posts, "next_cursor": encode_cursor(posts[-1]) if len(posts) == args.limit else None}
     if before is None:
-        body["pinned"] = [post.public() for post in Post.pinned_from(**sources)]
+        body["pinned"] = Post.pinned_from(**sources)
     response = jsonify(body)
     response.headers["Cache-Control"] = "private, no-cache"   # the service worker keeps the last page
     response.vary.add("Cookie")

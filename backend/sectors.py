@@ -58,8 +58,7 @@ def upcoming_meetups(sector: Sector) -> list:
 
 
 def latest_posts(**sources) -> dict:
-    pinned = [post.public() for post in Post.pinned_from(**sources)]
-    return {"pinned": pinned, "items": [post.public() for post in Post.page(**sources, limit=LATEST)]}
+    return {"pinned": Post.pinned_from(**sources), "items": Post.page(**sources, limit=LATEST)}
 
 
 @bp.get("/api/sectors")
