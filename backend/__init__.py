@@ -17,6 +17,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.config["PERMANENT_SESSION_LIFETIME"] = app.config["YOUTH_LOGIN_DAYS"] * 86400
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    # Set the cookie only when the session changes: a refreshed cookie on every response races with
+    # the response that stores the CSRF token (a concurrent GET would write the session back without it).
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = False
     app.config["SESSION_COOKIE_NAME"] = "tuttu"
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
