@@ -15,7 +15,7 @@ export function composer({ onSend, askAhead = false, id = 'chat', questionToggle
   const hint = h('p', { class: 'field-hint', id: `${id}-composer-hint` });
   const labelEl = h('label', { for: `${id}-text` });
   const send = h('button', { type: 'submit', class: 'button chat-send' });
-  const form = h('form', { class: 'chat-composer', novalidate: true, 'aria-label': label || t('chat.composer_title') },
+  const form = h('form', { class: 'chat-composer', novalidate: true, 'aria-label': t('chat.composer_title') },
     labelEl, text, hint, error, h('div', { class: 'chat-composer-row' }, toggle, send));
   let disabledReason = null;
   let muteTimer = null;

@@ -125,7 +125,7 @@ function answerForm(question, act) {
 
 function publishControls(answer, act, state) {
   if (!state.canModerate) return null;
-  if (answer.archived) return h('p', { class: 'muted' }, t('chat.in_archive'));
+  if (answer.archived) return null;                 // the card itself says "In the answer archive"
   const id = `publish-${answer.seq}`;
   const topic = h('select', { id, class: 'input' }, TOPICS.map((name) => h('option', { value: name }, t(`chat.topic_${name}`))));
   return h('div', { class: 'chat-publish' },

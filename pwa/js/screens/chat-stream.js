@@ -131,16 +131,18 @@ export class Stream {
   /** Add or update a message (a server `message` frame or an own message in any state). */
   upsert(message, { announce = true } = {}) {
     const existing = this.find(message);
-    const merged = existing ? { ...existing.message, ...message } : message;
+    const given = Object.fromEntries(Object.entries(message).filter(([, value]) => value !== undefined));
+    const merged = existing ? { ...existing.message, ...given } : given;
     if (this.gone.has(merged.seq) && !merged.mine) { this.remove(merged); return null; }
     const li = this.render(merged);
     if (existing) {
       this.items.delete(this.key(existing.message));
       if (existing.message.cid) this.items.delete(`c:${existing.message.cid}`);
-      existing.li.replaceWith(li);
+      if (existing.message.seq === merged.seq) existing.li.replaceWith(li);
+      else { existing.li.remove(); this.place(li, merged.seq); }     // got its seq: move into order
     } else {
       const nearBottom = this.isNearBottom();
-      this.list.append(li);
+      this.place(li, merged.seq);
       if (announce && !merged.mine) this.announceMessage(merged);
       if (nearBottom) this.scrollToEnd();
     }
@@ -149,6 +151,17 @@ export class Stream {
     if (merged.cid) this.items.set(`c:${merged.cid}`, entry);
     this.empty.hidden = this.list.children.length > 0;
     return entry;
+  }
+
+  /** Published messages stand in seq order (the server's order); ones without a seq yet go last. */
+  place(li, seq) {
+    if (Number.isInteger(seq)) {
+      for (const other of this.list.children) {
+        const otherSeq = Number.parseInt(other.dataset.seq, 10);
+        if (Number.isInteger(otherSeq) && otherSeq > seq) { this.list.insertBefore(li, other); return; }
+      }
+    }
+    this.list.append(li);
   }
 
   remove(message, { forever = false } = {}) {

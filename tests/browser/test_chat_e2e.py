@@ -1,0 +1,224 @@
+"""The Monday chat end to end in a real Chromium, several people at once against a live server:
+a youth asks, the host approves, an observer sees it, an officer answers with a card, the host publishes
+it to the archive where anyone finds it; an observer cannot post; a phone number is held; after the
+youth's network drops and comes back nothing is missing and nothing is doubled. Axe on the busy screens."""
+import re
+
+import pytest
+
+from chat_helpers import login_staff, open_session, stream_texts, wait_live
+
+PHONE = {"width": 360, "height": 640}
+LAPTOP = {"width": 1280, "height": 800}
+QUESTION = "Can I ride an e-scooter on the pavement at 14?"
+# 4xx fetches the screens handle on purpose; and Werkzeug's test server writes an HTTP response after a
+# closed WebSocket, which Chromium reports as "Invalid frame header" (flask-sock issue #77; not under gunicorn).
+KNOWN_CONSOLE_NOISE = ("Failed to load resource", "Invalid frame header")
+
+
+@pytest.fixture
+def person(browser, live_server):
+    """person(viewport) -> a page in its own browser context (its own cookies: a separate person)."""
+    contexts = []
+
+    def make(viewport=PHONE):
+        context = browser.new_context(viewport=viewport, base_url=live_server, locale="en-GB",
+                                      service_workers="allow", timezone_id="Europe/Helsinki")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.console_errors = []
+        page.on("console", lambda m: m.type == "error" and not any(known in m.text for known in KNOWN_CONSOLE_NOISE)
+                and page.console_errors.append(m.text))
+        page.on("pageerror", lambda error: page.console_errors.append(f"page error: {error}"))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def message(page, text):
+    """The stream item (li) whose text is exactly `text`."""
+    return page.locator(".chat-stream .chat-message").filter(
+        has=page.locator(".chat-text", has_text=re.compile(f"^{re.escape(text)}$")))
+
+
+def queue_item(page, text):
+    return page.locator(".chat-queue-item").filter(has_text=text)
+
+
+def test_youth_asks_host_approves_observer_sees_officer_answers_host_publishes(person, goto, as_role, axe):
+    session = open_session(as_role)
+    room = f"/chat/{session['id']}"
+
+    host = person(LAPTOP)
+    login_staff(host, goto, "host@test.fi")
+    goto(host, room)
+    wait_live(host)
+    assert host.get_by_role("heading", name="Queue").is_visible()          # laptop: every panel at once
+
+    observer = person()
+    goto(observer, "/chat")
+    observer.get_by_role("link", name="Just watch").click()
+    wait_live(observer)
+    assert observer.get_by_role("heading", name="You are watching").is_visible()
+    assert observer.locator("form.chat-composer").count() == 0
+
+    youth = person()
+    goto(youth, "/chat")
+    youth.get_by_role("button", name="Join the chat").click()              # one tap, nothing asked
+    youth.wait_for_url(f"**{room}")
+    wait_live(youth)
+
+    officer = person()
+    login_staff(officer, goto, "officer@test.fi")
+    goto(officer, room)
+    wait_live(officer)
+    host.locator(".chat-counts").filter(has_text=re.compile(r"1 taking part · 1 watching · 2 staff")).wait_for()
+
+    # The youth asks; pre-moderation holds it for the host, nobody else sees it yet.
+    youth.get_by_label("Your message").fill(QUESTION)
+    youth.get_by_label("This is a question").check()
+    youth.get_by_role("button", name="Send").click()
+    message(youth, QUESTION).get_by_text("Waiting for a moderator.").wait_for()
+    item = queue_item(host, QUESTION)
+    item.wait_for()
+    assert "Pre-moderation" in item.locator(".chat-hold-reason").inner_text()
+    assert message(observer, QUESTION).count() == 0
+    assert axe(host, "#view") == []                                        # the console with a queue item
+
+    # The host approves from the keyboard; the observer sees it appear, the youth's status clears.
+    item.focus()
+    host.keyboard.press("a")
+    message(observer, QUESTION).wait_for()
+    assert message(observer, QUESTION).locator(".chat-question-tag").inner_text() == "Question"
+    message(youth, QUESTION).locator(".chat-own-status").wait_for(state="detached")
+    assert queue_item(host, QUESTION).count() == 0
+
+    # The officer claims it (the host sees the claim) and answers with a "no" card.
+    officer.get_by_role("tab", name="Questions").click()
+    question = officer.locator(".chat-question-item").filter(has_text=QUESTION)
+    question.get_by_role("button", name="I'm answering this").click()
+    host.locator(".chat-question-item").filter(has_text=QUESTION).get_by_text("Olli Officer is answering").wait_for()
+    question.get_by_role("button", name="Answer", exact=True).click()
+    question.get_by_label("No", exact=True).check()
+    question.get_by_label("Why (short)").fill("Under 15s ride on the road or cycle path, not the pavement.")
+    question.get_by_label("Link to the law or a source (optional)").fill("https://www.finlex.fi/")
+    assert axe(officer, "#view") == []                                     # the answer-card form on a phone
+    question.get_by_role("button", name="Send answer").click()
+    for page in (observer, youth):
+        card = message(page, QUESTION).locator(".chat-answer")
+        card.wait_for()
+        assert card.locator(".chat-verdict").inner_text().endswith("No")
+        assert "not the pavement" in card.inner_text()
+        assert card.get_by_role("link", name="Read more (source)").get_attribute("href") == "https://www.finlex.fi/"
+        assert "Answered by Olli Officer" in card.inner_text()
+
+    # The host publishes the card to the archive; anyone finds it there, without the youth's handle.
+    answered = host.locator(".chat-question-item").filter(has_text=QUESTION)
+    answered.get_by_label("Topic").select_option("traffic")
+    answered.get_by_role("button", name="Publish to the archive").click()
+    answered.get_by_text("In the answer archive").wait_for()
+    handle = youth.evaluate("fetch('/api/me').then((r) => r.json()).then((me) => me.handle)")
+    goto(observer, "/answers")
+    observer.get_by_role("searchbox", name="Search answers").fill("scooter")
+    observer.get_by_role("status").filter(has_text="1 answer found").wait_for()
+    found = observer.locator(".chat-archive-item").filter(has_text=QUESTION)
+    assert "No" in found.locator(".chat-verdict").inner_text()
+    assert "Traffic" in found.inner_text()
+    assert handle not in found.inner_text()
+
+    for page in (host, observer, youth, officer):
+        assert page.console_errors == []
+
+
+def test_observer_cannot_post_and_a_phone_number_is_held(person, goto, as_role):
+    session = open_session(as_role)
+    room = f"/chat/{session['id']}"
+    host = person(LAPTOP)
+    login_staff(host, goto, "host@test.fi")
+    goto(host, room)
+    wait_live(host)
+    observer = person()
+    goto(observer, f"{room}?as=observer")
+    wait_live(observer)
+    youth = person()
+    goto(youth, "/chat")
+    youth.get_by_role("button", name="Join the chat").click()
+    wait_live(youth)
+
+    # An observer has no composer; a hand-made `say` frame on the observer's socket is refused.
+    refused = observer.evaluate("""(id) => new Promise((resolve) => {
+        const ws = new WebSocket(`ws://${location.host}/ws/sessions/${id}?as=observer`);
+        ws.onmessage = (event) => {
+          const frame = JSON.parse(event.data);
+          if (frame.type === 'caught_up') ws.send(JSON.stringify({type: 'say', cid: 'sneaky1', text: 'I am not allowed'}));
+          if (frame.type === 'error') { ws.close(); resolve(frame.code); }
+        };
+        setTimeout(() => resolve('no answer'), 5000);
+    })""", session["id"])
+    assert refused == "read_only"
+
+    # The host opens the chat (no pre-moderation): a normal message goes straight out, a phone number is held.
+    host.get_by_role("switch", name="Pre-moderation").click()
+    host.get_by_role("switch", name="Pre-moderation").filter(has_text="Off").wait_for()
+    youth.get_by_label("Your message").fill("Hi all")
+    youth.get_by_role("button", name="Send").click()
+    message(observer, "Hi all").wait_for()
+    youth.get_by_label("Your message").fill("text me 040 123 4567")
+    youth.get_by_role("button", name="Send").click()
+    own = message(youth, "text me 040 123 4567")
+    own.get_by_text("Waiting for a check.").wait_for()
+    assert "It looks like it has a phone number" in own.inner_text()
+    item = queue_item(host, "text me 040 123 4567")
+    item.wait_for()
+    assert "Phone number" in item.locator(".chat-hold-reason").inner_text()
+
+    # The host rejects it with one tap; the youth is told, the observer never saw it.
+    item.get_by_role("button", name="Reject", exact=True).click()
+    own.get_by_text("Not published.").wait_for()
+    assert "broke the chat rules" in own.inner_text()
+    assert "I am not allowed" not in " ".join(stream_texts(host) + stream_texts(youth))
+    assert message(observer, "text me 040 123 4567").count() == 0
+    for page in (host, observer, youth):
+        assert page.console_errors == []
+
+
+def test_after_the_youths_network_drops_and_returns_nothing_is_missing(person, goto, as_role):
+    session = open_session(as_role)
+    room = f"/chat/{session['id']}"
+    host = person(LAPTOP)
+    login_staff(host, goto, "host@test.fi")
+    goto(host, room)
+    wait_live(host)
+    host.get_by_role("switch", name="Pre-moderation").click()               # open mode: youth publish at once
+    host.get_by_role("switch", name="Pre-moderation").filter(has_text="Off").wait_for()
+    youth = person()
+    goto(youth, "/chat")
+    youth.get_by_role("button", name="Join the chat").click()
+    wait_live(youth)
+    say = lambda page, text: (page.get_by_label(re.compile("Your message|Write to everyone")).fill(text),
+                              page.get_by_label(re.compile("Your message|Write to everyone")).press("Enter"))
+    say(host, "Welcome, ask anything")
+    message(youth, "Welcome, ask anything").wait_for()
+
+    youth.context.set_offline(True)
+    youth.locator('.chat-connection[data-state="offline"]').wait_for()
+    assert "You are offline" in youth.locator(".chat-connection").inner_text()
+    for n in range(1, 4):
+        say(host, f"While you were away {n}")
+    message(host, "While you were away 3").wait_for()
+    say(youth, "Written offline")                                          # waits in the outbox
+    message(youth, "Written offline").get_by_text("Sending…").wait_for()
+
+    youth.context.set_offline(False)
+    wait_live(youth)
+    message(youth, "While you were away 3").wait_for()
+    message(youth, "Written offline").locator(".chat-own-status").wait_for(state="detached")   # sent and published
+    message(host, "Written offline").wait_for()
+    expected = ["Welcome, ask anything", "While you were away 1", "While you were away 2", "While you were away 3",
+                "Written offline"]
+    assert stream_texts(youth) == expected                                  # nothing missing, nothing doubled
+    assert stream_texts(host) == expected
+    assert youth.console_errors == [] and host.console_errors == []
