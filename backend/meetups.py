@@ -128,7 +128,8 @@ def my_qr_code(meetup_id):
     signup = Signup.of(meetup_id, current_user.id)
     if signup is None or signup.status != Signup.CONFIRMED:
         raise ApiError(404, "no_ticket", "You have no confirmed place at this meetup.")
-    return Response(qr_svg(signup), mimetype="image/svg+xml", headers={"Cache-Control": "private, no-store"})
+    # private, but the app may keep it: the ticket must show at a door with no signal
+    return Response(qr_svg(signup), mimetype="image/svg+xml", headers={"Cache-Control": "private, no-cache"})
 
 
 @bp.get("/api/meetups/mine")

@@ -22,7 +22,7 @@ def local_input(days, hour):
     return moment.replace(hour=hour, minute=0).strftime("%Y-%m-%dT%H:%M")
 
 
-def test_camp_with_consent_from_announcement_to_check_in(browser, context, page, goto, live_server, city, axe):
+def test_camp_with_consent_from_announcement_to_check_in(browser, context, page, goto, live_server, city, axe, shell):
     staff_login(context, live_server, city["staff"]["organiser"].email)
     goto(page, "/meetups/new")
     page.get_by_label("Title").fill("Summer camp at Hietasaari")
@@ -74,6 +74,14 @@ def test_camp_with_consent_from_announcement_to_check_in(browser, context, page,
         assert str(event["SUMMARY"]) == "Summer camp at Hietasaari"
         assert event["DTSTART"].params["TZID"] == "Europe/Helsinki"
         assert axe(teen_page) == []
+        shell.wait_for_service_worker(teen_page)       # the ticket still shows at a door with no signal
+        goto(teen_page, f"/meetups/{meetup_id}")
+        teen.set_offline(True)
+        goto(teen_page, f"/meetups/{meetup_id}")
+        assert teen_page.locator(".offline-note").is_visible()
+        assert teen_page.locator(".meetup-code").get_attribute("data-code") == code
+        teen_page.wait_for_function("() => document.querySelector('.meetup-qr').naturalWidth > 0")
+        teen.set_offline(False)
         assert teen_errors == []
     finally:
         teen.close()
