@@ -89,7 +89,7 @@ def decode_cursor(cursor: str | None):
                        {"cursor": "is not a valid cursor"}) from None
 
 
-def feed_page(**sources):
+def feed_page(extra=None, **sources):
     """One page of posts from `sources`, newest first; the first page also has the pinned posts on top."""
     args = query_args()
     before = decode_cursor(args.cursor)
@@ -97,7 +97,7 @@ def feed_page(**sources):
     body = {"items": posts, "next_cursor": encode_cursor(posts[-1]) if len(posts) == args.limit else None}
     if before is None:
         body["pinned"] = Post.pinned_from(**sources)
-    response = jsonify(body)
+    response = jsonify(body | (extra or {}))
     response.headers["Cache-Control"] = "private, no-cache"   # the service worker keeps the last page
     response.vary.add("Cookie")
     return response
@@ -207,7 +207,8 @@ def home_feed():
         sectors, officers = ([staff.sector_id] if staff.sector_id else []), [staff.id]
     else:
         sectors, officers = [], []
-    return feed_page(sectors=sectors, officers=officers, city_wide=True)
+    following = {"sectors": len(sectors), "officers": len(officers)} if youth is not None else None
+    return feed_page({"following": following}, sectors=sectors, officers=officers, city_wide=True)
 
 
 @bp.get("/api/sectors/<int:sector_id>/posts")
@@ -255,6 +256,16 @@ def create_post():
     post = Post.with_people().where(Post.id == post.id).get()
     on_post_published(post)
     return jsonify(post.public()), 201
+
+
+@bp.get("/api/posts/<int:post_id>")
+@api.validate(tags=["posts"])
+def show_post(post_id):
+    """One update."""
+    found = Post.by_ids([post_id])
+    if not found:
+        raise ApiError(404, "not_found", "That update no longer exists.")
+    return jsonify(found[0])
 
 
 @bp.patch("/api/posts/<int:post_id>")

@@ -14,7 +14,7 @@ import './screens/me.js';
 import './screens/notfound.js';
 import './screens/login.js';
 // Feature screens: uncomment YOUR line when your module exists (a missing module breaks the app).
-// import './screens/sectors.js';
+import './screens/sectors.js';
 import './screens/chat.js';
 import './screens/meetups.js';
 import './screens/push.js';

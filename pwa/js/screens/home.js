@@ -1,8 +1,11 @@
-// Home: a welcome and the ways in. The sectors feature fills #home-feed with the followed feed.
+// Home: a welcome, the ways in, and the feed: updates from what I follow plus city-wide ones, pinned on top.
+// Offline, the service worker answers /api/feed with the last loaded page (marked "Offline. Last updated ...").
 
 import { route } from '../router.js';
 import { t } from '../i18n.js';
-import { h, heading } from '../ui.js';
+import { h, heading, emptyState } from '../ui.js';
+import { getMe } from '../session.js';
+import { renderFeed } from './posts.js';
 
 const homeSections = [];
 
@@ -16,6 +19,22 @@ function shortcut(href, titleKey, bodyKey) {
   return h('li', {}, h('a', { href, class: 'card card-link' },
     h('span', { class: 'card-title' }, t(titleKey)), h('span', { class: 'card-body' }, t(bodyKey))));
 }
+
+async function renderHomeFeed(container, ctx) {
+  container.setAttribute('aria-labelledby', 'home-feed-title');
+  container.append(h('h2', { id: 'home-feed-title' }, t('feed.title')));
+  const me = await getMe().catch(() => ({ kind: 'visitor' }));
+  const findSector = h('a', { class: 'button', href: '/sectors' }, t('feed.find_sector'));
+  const page = await renderFeed(container, '/api/feed', ctx,
+    { empty: emptyState(t('feed.empty'), t('feed.empty_body'), findSector) });
+  const followsNothing = me.kind === 'visitor' || (page && page.following && !page.following.sectors && !page.following.officers);
+  if (page && followsNothing && (page.items.length || (page.pinned || []).length)) {
+    container.querySelector('h2').after(h('p', { class: 'feed-hint' }, t('feed.follow_hint'), ' ',
+      h('a', { href: '/sectors' }, t('feed.find_sector'))));
+  }
+}
+
+addHomeSection({ id: 'feed', order: 10, render: renderHomeFeed });
 
 export async function homeScreen(view, params, query, ctx) {
   view.append(

@@ -1,0 +1,224 @@
+// Officers' updates: the post card, a feed list with "Show more" (keyset cursor), and the composer.
+// Post text is plain text: it is only ever put into text nodes; links are made clickable by linkify().
+
+import { route, navigate } from '../router.js';
+import { api } from '../api.js';
+import { t } from '../i18n.js';
+import { h, heading, spinner, emptyState, errorState, offlineNote, toast, announce, linkify, timeAgo, field,
+  showFieldErrors, errorMessage } from '../ui.js';
+import { getMe } from '../session.js';
+
+export const TOPICS = ['traffic', 'drugs_alcohol', 'personal_safety', 'events', 'other'];
+const MAX_TEXT = 1000;
+const MAX_IMAGE = 5 * 1024 * 1024;
+const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
+
+/** A round photo, or the initials when there is none (decorative: the name is always next to it). */
+export function avatar(person, size = 'small') {
+  if (person.photo) return h('img', { class: `avatar avatar-${size}`, src: person.photo, alt: '', width: 48, height: 48 });
+  const initials = (person.name || '?').split(/\s+/).map((part) => part[0]).join('').slice(0, 2).toUpperCase();
+  return h('span', { class: `avatar avatar-${size}`, 'aria-hidden': 'true' }, initials);
+}
+
+export function verifiedBadge() {
+  return h('span', { class: 'badge badge-verified' }, h('span', { 'aria-hidden': 'true' }, '✓ '), t('sectors.verified'));
+}
+
+function postImage(image) {
+  return h('img', { class: 'post-image', src: image.src, srcset: image.srcset, sizes: '(max-width: 40rem) 100vw, 40rem',
+    width: image.width, height: image.height, alt: image.alt || '', loading: 'lazy', decoding: 'async' });
+}
+
+async function removePost(post, card, asAdmin) {
+  if (!window.confirm(t(asAdmin ? 'posts.remove_confirm' : 'posts.delete_confirm'))) return;
+  try {
+    await api.del(`/api/posts/${post.id}`);
+    card.remove();
+    announce(t('posts.deleted'));
+    toast(t('posts.deleted'));
+  } catch (err) {
+    toast(errorMessage(err));
+  }
+}
+
+async function togglePin(post) {
+  try {
+    await api.patch(`/api/posts/${post.id}`, { pinned: !post.pinned });
+    toast(t(post.pinned ? 'posts.unpinned' : 'posts.pinned_done'));
+    navigate(location.pathname + location.search, { replace: true });
+  } catch (err) {
+    toast(errorMessage(err));
+  }
+}
+
+function postActions(post, me, card) {
+  const own = me && me.kind === 'staff' && me.id === post.author.id;
+  const admin = me && me.kind === 'staff' && me.role === 'admin';
+  if (!own && !admin) return null;
+  return h('div', { class: 'actions post-actions' },
+    own && h('a', { class: 'button button-small button-secondary', href: `/posts/${post.id}/edit` }, t('posts.edit')),
+    own && h('button', { type: 'button', class: 'button button-small button-secondary', onclick: () => togglePin(post) },
+      t(post.pinned ? 'posts.unpin' : 'posts.pin')),
+    h('button', { type: 'button', class: 'button button-small button-danger', onclick: () => removePost(post, card, !own) },
+      t(own ? 'posts.delete' : 'posts.remove')));
+}
+
+/** One update as an <article>: author, where, when, text with safe links, image, topics. */
+export function postCard(post, me = null) {
+  const where = post.sector ? h('a', { href: `/sectors/${post.sector.id}` }, post.sector.name) : t('posts.city_wide');
+  const card = h('article', { class: ['card', 'post', post.pinned && 'post-pinned'], dataset: { postId: post.id },
+    'aria-labelledby': `post-${post.id}-author` });
+  card.append(
+    h('header', { class: 'post-header' }, avatar(post.author),
+      h('div', { class: 'post-byline' },
+        h('a', { id: `post-${post.id}-author`, class: 'post-author', href: `/officers/${post.author.id}` }, post.author.name),
+        post.author.verified && verifiedBadge(),
+        h('p', { class: 'muted' }, where, ' · ', timeAgo(post.created_at),
+          post.edited_at && h('span', {}, ' · ', t('posts.edited'))))),
+    post.pinned && h('p', { class: 'badge badge-primary post-pin' }, t('posts.pinned')),
+    h('p', { class: 'post-text' }, linkify(post.text)),
+    post.image && postImage(post.image),
+    post.tags.length > 0 && h('ul', { class: 'post-tags', 'aria-label': t('posts.topics') },
+      post.tags.map((tag) => h('li', { class: 'badge' }, t(`posts.topic_${tag}`)))),
+    postActions(post, me, card));
+  return card;
+}
+
+/**
+ * Render a feed (GET url?cursor=) into container: pinned posts first, then newest first, with "Show more".
+ * Returns the first page's data (or null when it failed).
+ */
+export async function renderFeed(container, url, ctx, { empty = null } = {}) {
+  const me = await getMe().catch(() => ({ kind: 'visitor' }));
+  container.append(spinner());
+  let page;
+  try {
+    page = await api.get(url, { signal: ctx.signal });
+  } catch (err) {
+    if (err.name === 'AbortError') return null;
+    container.lastChild.replaceWith(errorState(err, () => { container.replaceChildren(); renderFeed(container, url, ctx, { empty }); }));
+    return null;
+  }
+  const list = h('ol', { class: 'post-list' });
+  const posts = [...(page.pinned || []), ...page.items];
+  list.append(...posts.map((post) => h('li', {}, postCard(post, me))));
+  container.lastChild.replaceWith(offlineNote(page) || '', posts.length ? list : (empty || emptyState(t('posts.none'))));
+  let cursor = page.next_cursor;
+  const more = h('button', { type: 'button', class: 'button button-secondary button-block', hidden: !cursor }, t('posts.more'));
+  more.addEventListener('click', async () => {
+    more.disabled = true;
+    try {
+      const next = await api.get(`${url}${url.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`, { signal: ctx.signal });
+      list.append(...next.items.map((post) => h('li', {}, postCard(post, me))));
+      announce(t('posts.loaded', { count: next.items.length }));
+      cursor = next.next_cursor;
+      more.hidden = !cursor;
+    } catch (err) {
+      if (err.name !== 'AbortError') toast(errorMessage(err));
+    }
+    more.disabled = false;
+  });
+  container.append(more);
+  return page;
+}
+
+// --- writing and editing (verified officers) -----------------------------------------------------------
+
+function topicChoices(selected = []) {
+  return h('fieldset', { class: 'choices' }, h('legend', {}, t('posts.topics')),
+    TOPICS.map((topic) => h('label', { class: 'choice' },
+      h('input', { type: 'checkbox', name: 'tags', value: topic, checked: selected.includes(topic) }), t(`posts.topic_${topic}`))));
+}
+
+function checkbox(name, labelKey, checked = false) {
+  return h('label', { class: 'choice' }, h('input', { type: 'checkbox', name, checked }), t(labelKey));
+}
+
+function textField(value = '') {
+  const counter = h('p', { class: 'field-hint', id: 'post-counter', 'aria-live': 'polite' });
+  const area = h('textarea', { class: 'input', name: 'text', rows: 6, maxlength: MAX_TEXT, required: true }, value);
+  const update = () => { counter.textContent = t('posts.chars_left', { count: MAX_TEXT - area.value.length }); };
+  area.addEventListener('input', update);
+  update();
+  const wrapper = field({ id: 'text', label: t('posts.text_label'), hint: t('posts.text_hint'), control: area });
+  wrapper.append(counter);
+  return wrapper;
+}
+
+function imageProblem(file) {
+  if (!file) return null;
+  if (!IMAGE_TYPES.includes(file.type)) return t('posts.image_type');
+  if (file.size > MAX_IMAGE) return t('posts.image_too_big');
+  return null;
+}
+
+async function composeScreen(view, params, query, ctx) {
+  view.append(heading(t('posts.new_title')));
+  const me = await getMe();
+  if (me.kind !== 'staff' || me.role !== 'officer') {
+    view.append(emptyState(t('posts.officers_only')));
+    return;
+  }
+  const form = h('form', { class: 'post-form', novalidate: true },
+    textField(), topicChoices(),
+    field({ id: 'image', label: t('posts.image_label'), hint: t('posts.image_hint'), type: 'file', accept: IMAGE_TYPES.join(',') }),
+    field({ id: 'image_alt', label: t('posts.image_alt_label'), hint: t('posts.image_alt_hint'), maxlength: 200 }),
+    h('div', { class: 'choices' }, checkbox('city_wide', 'posts.city_wide_label', !me.sector_id), checkbox('pinned', 'posts.pin_label')),
+    h('button', { type: 'submit', class: 'button button-block' }, t('posts.publish')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const file = form.elements.image.files[0];
+    const problem = imageProblem(file);
+    if (problem) { showFieldErrors(form, { image: problem }); return; }
+    const data = new FormData();
+    data.append('text', form.elements.text.value);
+    data.append('tags', [...form.querySelectorAll('input[name="tags"]:checked')].map((box) => box.value).join(','));
+    data.append('city_wide', form.elements.city_wide.checked ? 'true' : 'false');
+    data.append('pinned', form.elements.pinned.checked ? 'true' : 'false');
+    data.append('image_alt', form.elements.image_alt.value);
+    if (file) data.append('image', file);
+    form.querySelector('button[type="submit"]').disabled = true;
+    try {
+      await api.upload('/api/posts', data);
+      toast(t('posts.published'));
+      navigate(`/officers/${me.id}`);
+    } catch (err) {
+      form.querySelector('button[type="submit"]').disabled = false;
+      if (err.fields && Object.keys(err.fields).length) showFieldErrors(form, fieldsFor(err.fields));
+      else toast(errorMessage(err));
+    }
+  });
+  view.append(form);
+}
+
+function fieldsFor(fields) {
+  const out = {};
+  for (const [name, message] of Object.entries(fields)) out[name.split('.')[0]] = message;
+  return out;
+}
+
+async function editScreen(view, { id }, query, ctx) {
+  view.append(heading(t('posts.edit_title')));
+  const post = await api.get(`/api/posts/${encodeURIComponent(id)}`, { signal: ctx.signal });
+  const form = h('form', { class: 'post-form', novalidate: true }, textField(post.text), topicChoices(post.tags),
+    post.image && checkbox('remove_image', 'posts.remove_image'),
+    h('button', { type: 'submit', class: 'button button-block' }, t('posts.save')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body = { text: form.elements.text.value,
+      tags: [...form.querySelectorAll('input[name="tags"]:checked')].map((box) => box.value) };
+    if (form.elements.remove_image) body.remove_image = form.elements.remove_image.checked;
+    try {
+      await api.patch(`/api/posts/${post.id}`, body);
+      toast(t('posts.saved'));
+      navigate(`/officers/${post.author.id}`);
+    } catch (err) {
+      if (err.fields && Object.keys(err.fields).length) showFieldErrors(form, fieldsFor(err.fields));
+      else toast(errorMessage(err));
+    }
+  });
+  view.append(form);
+}
+
+route('/posts/new', composeScreen);
+route('/posts/:id/edit', editScreen);
