@@ -25,11 +25,26 @@ PRESENCE_REFRESH = 15.0     # every node re-announces its counts this often
 PRESENCE_STALE = 45.0       # a node silent this long no longer counts
 
 
+def text_frame(text: str) -> bytes:
+    """One unmasked, final WebSocket text frame (RFC 6455 5.2), as a server sends it."""
+    payload = text.encode()
+    n = len(payload)
+    if n < 126:
+        head = bytes((0x81, n))
+    elif n < 65536:
+        head = bytes((0x81, 126)) + n.to_bytes(2, "big")
+    else:
+        head = bytes((0x81, 127)) + n.to_bytes(8, "big")
+    return head + payload
+
+
 class Connection:
     """One socket: who it is, what it has received, and how to reach it."""
 
-    def __init__(self, send, close, role, youth=None, staff=None, device=None, since=0, staff_since=0):
+    def __init__(self, send, close, role, youth=None, staff=None, device=None, since=0, staff_since=0,
+                 send_wire=None):
         self._send, self._close = send, close
+        self._send_wire = send_wire                   # writes a ready-made WebSocket frame (fan-out fast path)
         self.role = role                              # participant | observer | staff
         self.youth_id = youth.id if youth else None
         self.handle = youth.handle if youth else None
@@ -58,28 +73,31 @@ class Connection:
         with self.lock:
             self._write(encode(frame) if isinstance(frame, dict) else frame)
 
-    def _write(self, text):
+    def _write(self, text, wire=None):
         if self.closed:
             return
         try:
-            self._send(text)
+            if wire is not None and self._send_wire is not None:
+                self._send_wire(wire)
+            else:
+                self._send(text)
         except Exception:      # a dead socket: its handler will notice and leave
             self.closed = True
 
-    def deliver(self, stream, seq, text):
+    def deliver(self, stream, seq, text, wire=None):
         """A fanned-out frame: buffered while catching up; stream frames at most once, in order."""
         with self.lock:
             if not self.live:
                 self.pending.append((stream, seq, text))
                 return
-            self._deliver_locked(stream, seq, text)
+            self._deliver_locked(stream, seq, text, wire)
 
-    def _deliver_locked(self, stream, seq, text):
+    def _deliver_locked(self, stream, seq, text, wire=None):
         if stream:
             if seq <= self.last[stream]:
                 return
             self.last[stream] = seq
-        self._write(text)
+        self._write(text, wire)
 
     def deliver_catch_up(self, stream, seq, text):
         """A stored item sent while joining (this socket is not live yet)."""
@@ -168,9 +186,10 @@ class Room:
             self.fan_out(to, stream, missing_seq, encode(frame))
 
     def fan_out(self, to, stream, seq, text):
+        wire = text_frame(text)             # built once, written to every socket as is
         for conn in list(self.connections):
             if conn.sees(to):
-                conn.deliver(stream, seq, text)
+                conn.deliver(stream, seq, text, wire)
 
     def on_control(self, env):
         if env["control"] == "presence":

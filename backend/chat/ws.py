@@ -48,7 +48,7 @@ def chat_socket(session_id: int):
         db.close()          # a socket lives long: take a connection per frame, not for its lifetime
     conn = Connection(ws.send, lambda code, reason: ws.close(code, reason), "observer" if role == "refused" else role,
                       youth=youth, staff=staff, device=device_of(request) if youth else None,
-                      since=since, staff_since=staff_since)
+                      since=since, staff_since=staff_since, send_wire=ws.sock.sendall)
     try:
         if role == "refused":
             actions.refuse(conn, 4001, "login_required", "Tap 'Start' to get your anonymous name, or watch instead.")

@@ -1,0 +1,239 @@
+"""Chat fan-out benchmark: one session, N observers, a host sending M messages a second of 200 bytes.
+
+    /work/venv/bin/python tests/benchmarks/chat_fanout.py --clients 2000 --rate 5 --seconds 20 \
+        --servers gthread,gevent
+
+For each server (gunicorn with one worker: gthread or gevent) it starts the app on a fresh SQLite
+database (or $BENCH_DATABASE_URL), opens N observer sockets from a *separate* load process (asyncio +
+`websockets`), measures the server's memory per idle connection, then has a staff member send at
+the given rate and measures delivery latency from send to every receiver (p50/p99/max), lost and
+duplicated messages. Prints one table row per server. Not a test: run it by hand.
+"""
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "benchmark password 123"
+
+
+# --- orchestrator ----------------------------------------------------------------------------------
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def seed(env):
+    """A verified host and a session open now in open mode; returns the session id."""
+    code = (
+        "from backend import create_app\n"
+        "from backend.models import Staff, ChatSession, utcnow\n"
+        "from datetime import timedelta\n"
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        f"    Staff.register('host@bench.tuttu.fi', 'Bench Host', 'youth_worker', {PASSWORD!r}, verified_by=True)\n"
+        "    now = utcnow()\n"
+        "    s = ChatSession.create(title='Bench', starts_at=now, ends_at=now + timedelta(hours=3), moderation='open')\n"
+        "    print(s.id)\n")
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def server_command(kind, port, clients):
+    base = [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}", "--timeout", "0",
+            "--backlog", "4096", "--keep-alive", "30", "--log-level", "warning"]
+    if kind == "gthread":
+        return base + ["--worker-class", "gthread", "--threads", str(clients + 64), "app:app"]
+    return base + ["--worker-class", "gevent", "--worker-connections", str(clients + 1000), "app:app"]
+
+
+def worker_pid(master):
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().split(") ")[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == master:
+            return int(stat.parent.name)
+    return master
+
+
+def rss_kib(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def wait_healthy(url, timeout=30):
+    import urllib.request
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except Exception:
+            time.sleep(0.3)
+    raise RuntimeError("server did not start")
+
+
+def login_cookie(url):
+    import requests
+    http = requests.Session()
+    token = http.get(url + "/api/csrf").json()["csrf_token"]
+    r = http.post(url + "/api/auth/login", json={"email": "host@bench.tuttu.fi", "password": PASSWORD},
+                  headers={"X-CSRF-Token": token})
+    r.raise_for_status()
+    return "; ".join(f"{k}={v}" for k, v in http.cookies.items())
+
+
+def run_server(kind, args):
+    tmp = tempfile.mkdtemp(prefix=f"chatbench-{kind}-")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "TUTTU_INSTANCE_PATH": tmp, "TUTTU_PUBLIC_URL": url, "TUTTU_RATELIMIT": "0",
+           "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.db")}
+    env.pop("REDIS_URL", None)
+    session_id = seed(env)
+    server = subprocess.Popen(server_command(kind, port, args.clients), cwd=ROOT, env=env, start_new_session=True)
+    try:
+        wait_healthy(url)
+        worker = worker_pid(server.pid)
+        time.sleep(1.0)
+        base_rss = rss_kib(worker)
+        load = subprocess.Popen([sys.executable, __file__, "--load", "--url", url, "--session", str(session_id),
+                                 "--cookie", login_cookie(url), "--clients", str(args.clients), "--rate", str(args.rate),
+                                 "--seconds", str(args.seconds), "--size", str(args.size)],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        assert load.stdout.readline().strip() == "CONNECTED"
+        time.sleep(2.0)
+        idle_rss = rss_kib(worker)
+        load.stdin.write("GO\n")
+        load.stdin.flush()
+        result = json.loads(load.stdout.readline())
+        load.wait(timeout=60)
+        result.update(server=kind, mem_per_conn_kib=round((idle_rss - base_rss) / max(1, result["connected"]), 1),
+                      base_rss_mib=round(base_rss / 1024, 1), idle_rss_mib=round(idle_rss / 1024, 1))
+        return result
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def print_table(rows, args):
+    print(f"\nchat fan-out: 1 session, {args.clients} observer sockets + 1 host, {args.rate} msg/s of {args.size} B "
+          f"for {args.seconds} s; server and load on the same 2-core machine shared with other work")
+    head = ("server", "connected", "connect s", "sent", "p50 ms", "p99 ms", "max ms", "lost", "dup",
+            "KiB/idle conn", "RSS idle MiB")
+    print(" | ".join(f"{h:>12}" for h in head))
+    for r in rows:
+        cells = (r["server"], r["connected"], r["connect_s"], r["sent"], r["p50_ms"], r["p99_ms"], r["max_ms"],
+                 r["lost"], r["duplicated"], r["mem_per_conn_kib"], r["idle_rss_mib"])
+        print(" | ".join(f"{c!s:>12}" for c in cells))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=2000)
+    parser.add_argument("--rate", type=float, default=5.0)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--size", type=int, default=200)
+    parser.add_argument("--servers", default="gthread,gevent")
+    parser.add_argument("--load", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--url")
+    parser.add_argument("--session", type=int)
+    parser.add_argument("--cookie")
+    args = parser.parse_args()
+    if args.load:
+        return asyncio.run(load_main(args))
+    rows = [run_server(kind, args) for kind in args.servers.split(",")]
+    print_table(rows, args)
+
+
+# --- the load process ------------------------------------------------------------------------------
+
+class Receiver:
+    def __init__(self):
+        self.seen = {}          # message number -> count
+        self.latencies = []
+
+
+async def receive(ws, rec: Receiver, ready: asyncio.Event):
+    async for raw in ws:
+        if raw.startswith('{"type":"message"'):
+            text = json.loads(raw)["text"]
+            number, sent_ns, _ = text.split("|", 2)
+            now = time.monotonic_ns()
+            rec.seen[int(number)] = rec.seen.get(int(number), 0) + 1
+            rec.latencies.append((now - int(sent_ns)) / 1e6)
+        elif raw.startswith('{"type":"caught_up"'):
+            ready.set()
+
+
+async def pinger(ws):
+    while True:
+        await asyncio.sleep(20)
+        await ws.send('{"type":"ping"}')
+
+
+async def open_client(url, headers, rec, limit):
+    from websockets.asyncio.client import connect
+    async with limit:
+        ws = await connect(url, origin=headers["Origin"], additional_headers={k: v for k, v in headers.items()
+                                                                                if k != "Origin"},
+                           compression=None, ping_interval=None, max_queue=None, open_timeout=60)
+        ready = asyncio.Event()
+        task = asyncio.create_task(receive(ws, rec, ready))
+        await asyncio.wait_for(ready.wait(), 60)
+    asyncio.create_task(pinger(ws))
+    return ws, task
+
+
+async def load_main(args):
+    ws_url = args.url.replace("http", "ws", 1) + f"/ws/sessions/{args.session}"
+    limit = asyncio.Semaphore(64)
+    receivers = [Receiver() for _ in range(args.clients)]
+    started = time.monotonic()
+    results = await asyncio.gather(*(open_client(ws_url + "?as=observer", {"Origin": args.url}, rec, limit)
+                                     for rec in receivers), return_exceptions=True)
+    sockets = [r for r in results if not isinstance(r, BaseException)]
+    connect_s = round(time.monotonic() - started, 1)
+    host_rec = Receiver()
+    host, _ = await open_client(ws_url, {"Origin": args.url, "Cookie": args.cookie}, host_rec, limit)
+    print("CONNECTED", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    total = int(args.rate * args.seconds)
+    t0 = time.monotonic()
+    for n in range(total):
+        delay = t0 + n / args.rate - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        head = f"{n}|{time.monotonic_ns()}|"
+        await host.send(json.dumps({"type": "say", "cid": f"b{n}", "text": head + "x" * (args.size - len(head))}))
+    await asyncio.sleep(3.0)
+    live = [rec for rec, r in zip(receivers, results) if not isinstance(r, BaseException)]
+    latencies = sorted(x for rec in live for x in rec.latencies)
+    lost = sum(1 for rec in live for n in range(total) if n not in rec.seen)
+    duplicated = sum(count - 1 for rec in live for count in rec.seen.values() if count > 1)
+    q = statistics.quantiles(latencies, n=100) if len(latencies) > 100 else [0] * 99
+    print(json.dumps({"connected": len(sockets), "connect_s": connect_s, "sent": total,
+                      "p50_ms": round(q[49], 1), "p99_ms": round(q[98], 1),
+                      "max_ms": round(latencies[-1], 1) if latencies else None,
+                      "lost": lost, "duplicated": duplicated}), flush=True)
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
