@@ -122,8 +122,9 @@ def subscribe():
     with db.atomic():
         subscription = PushSubscription.get_or_none(PushSubscription.endpoint == body.endpoint)
         created = subscription is None
-        if created and body.old_endpoint:   # pushsubscriptionchange: keep the old preferences
-            subscription = _owned(user, body.old_endpoint) if body.old_endpoint != body.endpoint else None
+        if created and body.old_endpoint:   # pushsubscriptionchange: the old one's preferences carry over
+            subscription = PushSubscription.owned_by(user).where(
+                PushSubscription.endpoint == body.old_endpoint).first()
         subscription = subscription or PushSubscription(endpoint=body.endpoint)
         subscription.endpoint, subscription.p256dh, subscription.auth = body.endpoint, body.keys.p256dh, body.keys.auth
         subscription.youth = user.id if getattr(user, "is_youth", False) else None

@@ -119,6 +119,9 @@ def test_renewed_subscription_keeps_preferences_and_drops_the_old_endpoint(as_ro
     assert response.status_code == 201
     assert response.json["subscription"]["preferences"]["lead_times"] == ["start"]
     assert [s.endpoint for s in PushSubscription.select()] == [new["endpoint"]]
+    gone_old = youth.post("/api/push/subscriptions", dict(push_service.subscribe(), old_endpoint=old["endpoint"]))
+    assert gone_old.status_code == 201          # the old one is already gone: start with the defaults
+    assert gone_old.json["subscription"]["preferences"]["lead_times"] == ["hour", "quarter"]
 
 
 def test_erasing_a_youth_removes_their_subscriptions(as_role, push_service):
