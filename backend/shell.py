@@ -1,9 +1,11 @@
 """The PWA: static files from pwa/, deep links answered with the app shell, /healthz and /api/config."""
+import gzip
 import hashlib
 import json
+import mimetypes
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, jsonify, send_from_directory
+from flask import Blueprint, abort, current_app, jsonify, request, send_from_directory
 
 from .api import api
 from .broker import get_broker
@@ -78,6 +80,37 @@ def manifest():
     return response
 
 
+COMPRESSIBLE = {".js", ".css", ".json", ".html", ".webmanifest", ".svg", ".txt"}
+NOT_SERVED = {".py", ".md"}          # the icon generators and notes live in pwa/ but aren't the app
+_gzipped = {}                        # path -> (mtime_ns, size, gzip bytes)
+
+
+def _gzip_body(file: Path) -> bytes:
+    stat = file.stat()
+    cached = _gzipped.get(file)
+    if not cached or cached[:2] != (stat.st_mtime_ns, stat.st_size):
+        cached = (stat.st_mtime_ns, stat.st_size, gzip.compress(file.read_bytes(), compresslevel=6, mtime=0))
+        _gzipped[file] = cached
+    return cached[2]
+
+
+def shell_file(path: str):
+    """A file of pwa/, gzipped when the browser accepts it; always revalidated (ETag), never stale."""
+    file = PWA / path
+    if file.suffix in COMPRESSIBLE and "gzip" in request.accept_encodings:
+        body = _gzip_body(file)
+        mimetype = "text/javascript" if file.suffix == ".js" else mimetypes.guess_type(file.name)[0]
+        response = current_app.response_class(body, mimetype=mimetype or "application/octet-stream")
+        response.headers["Content-Encoding"] = "gzip"
+        response.vary.add("Accept-Encoding")
+        response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+        response.make_conditional(request)
+    else:
+        response = send_from_directory(PWA, path, max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
 @bp.get("/")
 @bp.get("/<path:path>")
 def app_shell(path="index.html"):
@@ -86,11 +119,9 @@ def app_shell(path="index.html"):
         abort(404)
     target = (PWA / path).resolve()
     if PWA in target.parents and target.is_file():
-        response = send_from_directory(PWA, path, max_age=0)
-        response.headers["Cache-Control"] = "no-cache"
-        return response
+        if target.suffix in NOT_SERVED:
+            abort(404)
+        return shell_file(target.relative_to(PWA).as_posix())
     if "." in path.rsplit("/", 1)[-1]:
         abort(404)
-    response = send_from_directory(PWA, "index.html", max_age=0)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return shell_file("index.html")
