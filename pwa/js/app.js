@@ -9,6 +9,8 @@ import { startInstallPrompt, refreshInstallBanner } from './install.js';
 import { startConnectivityBanner } from './connectivity.js';
 
 // Screens (one line per feature; order matters only when two patterns could match the same path).
+// Budget: everything imported statically here counts against 100 KB gzip (tests/benchmarks/shell_size.py);
+// load staff-only screens on first use with lazy() from router.js.
 import './screens/home.js';
 import './screens/me.js';
 import './screens/notfound.js';
