@@ -61,9 +61,9 @@ export function rulesList() {
 
 export const SESSION_STATES = ['scheduled', 'lobby', 'open', 'closed'];
 
-/** A session's state as given by the server, or worked out from its times. */
+/** A session's state from its times (the server computes it the same way), so it moves on by itself. */
 export function sessionState(session, now = Date.now()) {
-  if (session && SESSION_STATES.includes(session.state)) return session.state;
+  if (session.state === 'closed') return 'closed';
   const start = new Date(session.starts_at).getTime();
   const end = new Date(session.ends_at).getTime();
   if (session.closed_at || now >= end) return 'closed';
@@ -101,9 +101,9 @@ export function countsLine(counts = {}) {
  * The session header: title (the screen's h1 is given by the caller), state, countdown, counts.
  * Returns {element, update(session, counts), stop()}; the countdown ticks every second by itself.
  */
-export function sessionHeader(initial) {
+export function sessionHeader(initial, { onChange = null } = {}) {
   let session = initial;
-  let counts = initial.counts || {};
+  let counts = initial.presence || {};
   const state = h('span', { class: 'chat-state-slot' });
   const when = h('span', { class: 'chat-countdown' });
   const countsSlot = h('div', { class: 'chat-counts-slot' });
@@ -115,7 +115,12 @@ export function sessionHeader(initial) {
   const render = () => {
     const now = Date.now();
     const current = sessionState(session, now);
-    if (current !== lastState) { state.replaceChildren(stateBadge(current)); lastState = current; }
+    if (current !== lastState) {
+      const first = lastState === null;
+      state.replaceChildren(stateBadge(current));
+      lastState = current;
+      if (!first && onChange) onChange(current);
+    }
     when.textContent = countdownText(session, now);
   };
   const update = (next = {}, nextCounts = null) => {

@@ -31,7 +31,10 @@ function saveVoted(id, seqs) { try { sessionStorage.setItem(votedKey(id), JSON.s
 
 /** The room for a youth (participant) or anyone watching (observer). Returns the teardown. */
 export function youthRoom(view, session, me, { observer }) {
-  const header = sessionHeader(session);
+  const header = sessionHeader(session, { onChange: (state) => {
+    if (box) box.setAskAhead(['scheduled', 'lobby'].includes(state));
+    if (box && state === 'closed') box.disable(t('chat.error_closed'));
+  } });
   const pill = connectionPill();
   const socket = new ChatSocket(session.id, { as: observer ? 'observer' : 'participant' });
   const myCids = new Set(socket.pending().map((item) => item.cid));
@@ -106,10 +109,7 @@ export function youthRoom(view, session, me, { observer }) {
       }
       if (box) box.mutedUntil(frame.muted_until);
     },
-    onState: (state) => {
-      if (box) box.setAskAhead(askingAhead());
-      if (box && state.state === 'closed') box.disable(t('chat.error_closed'));
-    },
+
   });
   socket.addEventListener('message', (event) => {
     const frame = event.detail;
