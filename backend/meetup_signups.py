@@ -120,6 +120,8 @@ def sign_up(meetup_id, youth_id, entry: Entry, now) -> Signup:
         signup = Signup.of(meetup.id, youth_id)
         if signup is not None and signup.active:
             raise ApiError(409, "already_signed_up", "You are already signed up for this meetup.")
+        if signup is not None and signup.status == Signup.DECLINED:
+            raise ApiError(409, "declined", "The organiser couldn't take your sign-up for this meetup.")
         status = place_for_newcomer(meetup)
         signup = signup or Signup(meetup=meetup.id, youth=youth_id)
         signup.status, signup.arrival, signup.ticket = status, Signup.next_arrival(meetup.id), new_ticket()

@@ -138,7 +138,8 @@ def my_qr_code(meetup_id):
 def my_meetups():
     """My meetups: confirmed, waitlisted with my position, offered with the claim-by time."""
     now = utcnow()
-    signups = list(Signup.of_youth(current_user.id).where(Meetup.ends_at > now - RECENT))
+    signups = list(Signup.of_youth(current_user.id, Signup.ACTIVE + (Signup.DECLINED,))
+                   .where(Meetup.ends_at > now - RECENT))
     counts = Meetup.counts([s.meetup_id for s in signups])
     items = [{"meetup": summary(s.meetup, counts[s.meetup_id], now), "signup": my_signup(s)} for s in signups]
     return jsonify(items=items)

@@ -207,6 +207,7 @@ def decide_signup(meetup_id, signup_id):
     """Approve a pending sign-up (a place, or the waitlist when full) or decline it."""
     managed(meetup_id)
     signup = decide(meetup_id, signup_id, json_body().approve, utcnow())
+    AuditLog.record(current_user, "meetup.approve" if signup.status != Signup.DECLINED else "meetup.decline", signup)
     meetup = Meetup.get_by_id(meetup_id)
     return jsonify(attendee(signup, meetup.consent_required))
 

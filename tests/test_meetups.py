@@ -174,6 +174,16 @@ def test_approval_mode(as_role):
     assert organiser.post(url.format(pending[1]["id"]), {"approve": True}).json["status"] == "waitlisted"
     assert organiser.post(url.format(pending[1]["id"]), {"approve": False}).json["error"]["code"] == "not_pending"
     assert second.get(f"/api/meetups/{meetup['id']}").json["me"]["position"] == 1
+    fourth = as_role("youth")
+    assert sign_up(fourth, meetup["id"]).json["error"]["code"] == "full"
+    assert first.delete(f"/api/meetups/{meetup['id']}/signups/me").status_code == 204   # Eetu is offered the place
+    assert second.get(f"/api/meetups/{meetup['id']}").json["me"]["status"] == "offered"
+    pending = sign_up(fourth, meetup["id"]).json
+    assert pending["status"] == "pending"
+    fourth_id = organiser.get(f"/api/meetups/{meetup['id']}/attendees").json["pending"][0]["id"]
+    assert organiser.post(url.format(fourth_id), {"approve": False}).json["status"] == "declined"
+    assert sign_up(fourth, meetup["id"]).json["error"]["code"] == "declined"
+    assert [i["signup"]["status"] for i in fourth.get("/api/meetups/mine").json["items"]] == ["declined"]
 
 
 def test_organiser_view_shows_first_names_only_and_exports_csv(as_role):

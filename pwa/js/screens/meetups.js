@@ -42,6 +42,7 @@ export function statusText(s) {
     case 'waitlisted': return t('meetups.status_waitlisted', { position: s.position });
     case 'offered': return t('meetups.status_offered', { time: formatDateTime(s.claim_by) });
     case 'pending': return t('meetups.status_pending');
+    case 'declined': return t('meetups.status_declined');
     default: return t('meetups.status_cancelled');
   }
 }
@@ -51,6 +52,7 @@ const REFUSALS = {
   signup_not_open: 'meetups.error_signup_not_open', already_signed_up: 'meetups.error_already_signed_up',
   meetup_cancelled: 'meetups.error_meetup_cancelled', offer_expired: 'meetups.error_offer_expired',
   no_offer: 'meetups.error_no_offer', guardian_not_needed: 'meetups.error_guardian_not_needed',
+  declined: 'meetups.status_declined',
 };
 
 export function refusal(err) {
@@ -263,6 +265,7 @@ async function submitSignup(form, m, problem) {
 function signupSection(m, me) {
   if (m.me && ['confirmed', 'waitlisted', 'offered', 'pending'].includes(m.me.status)) return null;
   if (m.cancelled) return null;
+  if (m.me && m.me.status === 'declined') return h('p', { class: 'lead' }, t('meetups.status_declined'));
   if (!m.signup_open) {
     const opens = m.signup_opens_at && new Date(m.signup_opens_at) > new Date();
     return h('p', { class: 'lead' }, opens ? t('meetups.opens_at', { time: formatDateTime(m.signup_opens_at) }) : t('meetups.error_signup_closed'));
