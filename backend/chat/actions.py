@@ -144,17 +144,19 @@ def say(conn, session, f: F.Say):
                              retry_after=int((until - utcnow()).total_seconds()) + 1, cid=f.cid)
     limit(conn, session, "say")
     cid = f"{person_key(conn)}:{f.cid}"
-    with write_transaction():
-        session.lock()
-        existing = ChatMessage.get_or_none(ChatMessage.session == session.id, ChatMessage.cid == cid)
-        if existing:
-            return ack(conn, existing, duplicate=True)
-        reason = None if conn.role == "staff" else (
-            hold_reason(f.text) or ("premoderation" if session.moderation == "pre" else None))
-        seq = None if reason else ChatSession.next_seq(session.id)
-        message = ChatMessage.create(session=session.id, seq=seq, cid=cid, youth=conn.youth_id, staff=conn.staff_id,
-                                     text=f.text, is_question=f.question, hold_reason=reason,
-                                     state=ChatMessage.HELD if reason else ChatMessage.PUBLISHED)
+    reason = None if conn.role == "staff" else (
+        hold_reason(f.text) or ("premoderation" if session.moderation == "pre" else None))
+    try:
+        with write_transaction():
+            existing = ChatMessage.get_or_none(ChatMessage.session == session.id, ChatMessage.cid == cid)
+            if existing:
+                return ack(conn, existing, duplicate=True)
+            seq = None if reason else ChatSession.next_seq(session.id)     # the session row lock orders writers
+            message = ChatMessage.create(session=session.id, seq=seq, cid=cid, youth=conn.youth, staff=conn.staff,
+                                         text=f.text, is_question=f.question, hold_reason=reason,
+                                         state=ChatMessage.HELD if reason else ChatMessage.PUBLISHED)
+    except IntegrityError:                      # the same cid raced in from another socket: it is stored once
+        return ack(conn, ChatMessage.get(ChatMessage.session == session.id, ChatMessage.cid == cid), duplicate=True)
     ack(conn, message)
     announce(message)
 

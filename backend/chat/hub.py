@@ -46,6 +46,7 @@ class Connection:
         self._send, self._close = send, close
         self._send_wire = send_wire                   # writes a ready-made WebSocket frame (fan-out fast path)
         self.role = role                              # participant | observer | staff
+        self.youth = youth
         self.youth_id = youth.id if youth else None
         self.handle = youth.handle if youth else None
         self.staff = staff

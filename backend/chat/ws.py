@@ -6,11 +6,11 @@ from flask import Response, abort, current_app, request
 from flask_login import current_user
 from simple_websocket import ConnectionClosed, Server
 
-from ..db import db
 from ..security import same_origin_ws
 from . import bp
 from . import actions
 from .hub import Connection, hub
+from .store import release_request_connection
 
 MAX_FRAME = 4096
 SILENCE_LIMIT = 60          # seconds without any frame from the client
@@ -44,8 +44,7 @@ def chat_socket(session_id: int):
     staff_since = _int_arg("staff_since")
     environ = {k: v for k, v in request.environ.items() if k != "HTTP_SEC_WEBSOCKET_EXTENSIONS"}
     ws = Server(environ, max_message_size=MAX_FRAME, **current_app.config.get("SOCK_SERVER_OPTIONS", {}))
-    if not db.is_closed():
-        db.close()          # a socket lives long: take a connection per frame, not for its lifetime
+    release_request_connection()
     conn = Connection(ws.send, lambda code, reason: ws.close(code, reason), "observer" if role == "refused" else role,
                       youth=youth, staff=staff, device=device_of(request) if youth else None,
                       since=since, staff_since=staff_since, send_wire=ws.sock.sendall)
