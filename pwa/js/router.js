@@ -3,7 +3,8 @@
 // view: a fresh element inside main#view; params: {id: '3'} from '/sectors/:id';
 // query: URLSearchParams; ctx: {signal} aborted when the user leaves the screen.
 
-import { errorState } from './ui.js';
+import { errorState, heading } from './ui.js';
+import { t } from './i18n.js';
 
 const routes = [];
 let notFoundScreen = null;
@@ -97,10 +98,7 @@ async function render({ focus }) {
   try {
     teardown = await screen(view, params, new URLSearchParams(location.search), { signal: controller.signal });
   } catch (err) {
-    if (!(err && err.name === 'AbortError')) {
-      console.error('screen failed', err);
-      view.replaceChildren(errorState(err, () => refresh()));
-    }
+    if (!(err && err.name === 'AbortError')) showFailure(view, err);
   }
   if (token !== renderCount) {         // the user already moved on
     controller.abort();
@@ -110,6 +108,14 @@ async function render({ focus }) {
   current = { teardown, controller };
   main.removeAttribute('aria-busy');
   finishRender(view, focus, found);
+}
+
+/** A screen threw: keep one h1 (title, focus) and say what to do next. */
+function showFailure(view, err) {
+  const expected = err && err.name === 'ApiError' && err.status >= 400 && err.status < 500;
+  (expected ? console.warn : console.error)('screen failed', err);
+  const title = err && err.status === 404 ? t('shell.not_found_title') : t('shell.error_title');
+  view.replaceChildren(heading(title), errorState(err, () => refresh()));
 }
 
 function finishRender(view, focus, found) {

@@ -184,6 +184,7 @@ def axe():
     source = AXE_JS.read_text(encoding="utf-8")
 
     def run(page, include=None):
+        page.emulate_media(reduced_motion="reduce")   # no half-faded toast measured mid-animation
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
             page.evaluate(source)          # Runtime.evaluate is not subject to the page's CSP
         results = page.evaluate(

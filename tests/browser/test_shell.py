@@ -61,14 +61,32 @@ def test_a_page_the_worker_cannot_serve_shows_the_offline_page(page, context, go
     context.set_offline(False)
 
 
-def test_deep_links_load_directly(page, goto):
-    for path, tab in [("/meetups/42", "Meetups"), ("/sectors/3", "My sector"), ("/chat/7", "Chat")]:
+def test_deep_links_load_directly(app, city, page, goto):
+    from backend.models import Meetup
+    from backend.models.base import utcnow
+    start = utcnow() + timedelta(days=3)
+    with app.app_context():
+        meetup = Meetup.create(title="Floorball night", kind="sports", venue_name="Kupla", starts_at=start,
+                               ends_at=start + timedelta(hours=2), capacity=20, sector=city["north"].id,
+                               youth_centre=city["centre"].id)
+    session_id = chat_session(app, timedelta(days=1))
+    for path, tab, title in [(f"/meetups/{meetup.id}", "Meetups", "Floorball night"),
+                             (f"/sectors/{city['north'].id}", "My sector", "North"),
+                             (f"/chat/{session_id}", "Chat", "Monday chat")]:
         goto(page, path)
         assert page.get_by_role("link", name=tab, exact=True).get_attribute("aria-current") == "page"
+        assert title in page.locator("h1").inner_text(), path
     goto(page, "/no/such/page")
     assert page.locator("h1").inner_text() == "Page not found"
     assert page.title() == "Page not found · Tuttu"
     assert page.console_errors == []
+
+
+def test_a_deep_link_to_something_gone_says_so(page, goto):
+    goto(page, "/meetups/999999")
+    assert page.locator("h1").inner_text() == "Page not found"
+    assert page.get_by_role("alert").inner_text().startswith("We couldn't find that.")
+    assert page.get_by_role("link", name="Meetups", exact=True).get_attribute("aria-current") == "page"
 
 
 def test_links_navigate_without_reloading_and_move_focus_to_the_heading(page, goto):
