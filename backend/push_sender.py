@@ -166,6 +166,7 @@ class PushSender:
         self.http = urllib3.PoolManager(num_pools=64, maxsize=concurrency, block=True, retries=False)
         self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="push")
         self._checked: dict[str, float] = {}   # origin -> when its addresses were last checked
+        self._pools = {}
 
     def _guard(self, endpoint):
         origin, now = origin_of(endpoint), time.monotonic()
@@ -179,6 +180,15 @@ class PushSender:
         keys = SimpleNamespace(keys=SimpleNamespace(p256dh=push.p256dh, auth=push.auth))
         return self.encrypter._encrypt(push.payload, keys)
 
+    def _pool(self, parts):
+        """The keep-alive connection pool of this origin (looked up once; urllib3's lookup is slow)."""
+        key = (parts.scheme, parts.hostname, parts.port)
+        pool = self._pools.get(key)
+        if pool is None:
+            pool = self._pools[key] = self.http.connection_from_host(
+                parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), scheme=parts.scheme)
+        return pool
+
     def send(self, push: OutgoingPush) -> Outcome:
         try:
             self._guard(push.endpoint)
@@ -191,8 +201,8 @@ class PushSender:
         if push.topic:
             headers["Topic"] = push.topic
         try:
-            pool = self.http.connection_from_url(push.endpoint)        # one pool per origin
             parts = urlsplit(push.endpoint)
+            pool = self._pool(parts)
             path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
             r = pool.urlopen("POST", path, body=body, headers=headers, timeout=self.timeout, retries=False,
                              redirect=False, assert_same_host=False, preload_content=True)
