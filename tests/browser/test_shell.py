@@ -4,7 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-SCREENS = ["/", "/chat", "/sectors/mine", "/meetups", "/me", "/no/such/page"]
+SCREENS = ["/", "/chat", "/sectors/mine", "/sectors", "/meetups", "/meetups/mine", "/answers", "/me", "/login",
+           "/no/such/page"]
 
 
 def test_shell_renders_on_a_phone_without_console_errors(page, goto):
@@ -318,3 +319,21 @@ def test_staff_log_in_from_me_and_see_what_went_wrong(city, page, goto):
     page.get_by_role("button", name="Log out").click()
     page.get_by_role("button", name="Start anonymously").wait_for()
     assert [e for e in page.console_errors if "401" not in e] == []
+
+
+def log_in(page, goto, email):
+    goto(page, "/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Me", exact=True).wait_for()
+
+
+@pytest.mark.parametrize("role, paths", [("officer", ["/posts/new", "/chat", "/me"]),
+                                         ("organiser", ["/meetups/new", "/meetups/organise", "/me"]),
+                                         ("youth_worker", ["/chat", "/me"])])
+def test_axe_finds_no_serious_violation_on_staff_screens(city, page, goto, axe, role, paths):
+    log_in(page, goto, city["staff"][role].email)
+    for path in paths:
+        goto(page, path)
+        assert axe(page) == [], f"{path} as {role}"
