@@ -81,3 +81,64 @@ def test_archive_screen_searches_and_passes_axe(page, goto, axe):
     assert page.url.endswith("/answers?q=moped")
     assert axe(page, "#view") == []
     assert page.console_errors == []
+
+
+TARGETS = """() => [...document.querySelectorAll('#view button, #view summary, #view select, #view a.button, #view .chat-toggle, #view .choice')]
+    .filter((el) => el.offsetParent !== null)
+    .map((el) => { const r = el.getBoundingClientRect(); return {what: el.textContent.trim().slice(0, 30), w: r.width, h: r.height}; })
+    .filter((box) => box.w < 44 || box.h < 44)"""
+
+
+def test_every_control_is_a_44px_target_on_a_phone(page, goto, as_role, browser, live_server):
+    session = open_session(as_role)
+    goto(page, "/chat")
+    page.get_by_role("button", name="Join the chat").click()
+    wait_live(page)
+    page.get_by_label("Your message").fill("Is this a question?")
+    page.get_by_label("This is a question").check()
+    page.get_by_role("button", name="Send").click()
+    page.locator(".chat-message-mine").wait_for()
+    assert page.evaluate(TARGETS) == []
+    host = browser.new_context(viewport={"width": 360, "height": 640}, base_url=live_server).new_page()
+    login_staff(host, goto, "host@test.fi")
+    goto(host, f"/chat/{session['id']}")
+    wait_live(host)
+    host.locator(".chat-queue-item").wait_for()
+    host.locator(".chat-queue-item summary").click()           # the actions menu on a handle
+    assert host.evaluate(TARGETS) == []
+    assert host.evaluate("document.documentElement.scrollWidth") <= 360
+    host.context.close()
+
+
+def test_keyboard_only_host_moves_rejects_with_a_reason_and_switches_panels(page, goto, as_role, new_client):
+    session = open_session(as_role, minutes_from_now=10)              # lobby: youth ask ahead
+    youth = new_client()
+    youth.become_youth()
+    for cid, text in (("q1", "first question"), ("q2", "second question")):
+        assert youth.post(f"/api/sessions/{session['id']}/questions", {"cid": cid, "text": text}).status_code == 201
+    login_staff(page, goto, "host@test.fi")
+    goto(page, f"/chat/{session['id']}")
+    wait_live(page)
+    items = page.locator(".chat-queue-item")
+    assert items.count() == 2
+    assert "Asked ahead" in items.first.locator(".chat-hold-reason").inner_text()
+    page.keyboard.press("j")                                           # into the queue
+    assert page.evaluate("document.activeElement.dataset.id") == items.first.get_attribute("data-id")
+    page.keyboard.press("j")
+    assert page.evaluate("document.activeElement.textContent").count("second question") == 1
+    page.keyboard.press("Shift+R")                                     # reject with a reason: the field has focus
+    page.keyboard.press("Control+a")
+    page.keyboard.type("Please ask this in the open chat.")
+    page.keyboard.press("Enter")
+    items.filter(has_text="second question").wait_for(state="detached")
+    page.keyboard.press("k")
+    page.keyboard.press("a")                                           # approve the first
+    items.filter(has_text="first question").wait_for(state="detached")
+    page.keyboard.press("2")
+    assert page.get_by_role("tab", name="Questions").get_attribute("aria-selected") == "true"
+    assert page.evaluate("document.activeElement.getAttribute('role')") == "tab"
+    page.keyboard.press("ArrowLeft")
+    assert page.get_by_role("tab", name=re.compile("^Queue")).get_attribute("aria-selected") == "true"
+    page.keyboard.press("?")
+    assert page.locator("#chat-keys-help").is_visible()
+    assert page.console_errors == []

@@ -79,13 +79,13 @@ export function youthRoom(view, session, me, { observer }) {
   }
 
   const box = observer ? null : composer({ onSend: send, askAhead: askingAhead() });
-  view.append(
+  view.append(...[
     heading(session.title || t('chat.title')),
     header.element, helpBox(), pill.element,
-    observer ? observerBanner(session, me) : null,
-    askingAhead() ? rulesList() : null,
+    observer && observerBanner(session, me),
+    askingAhead() && rulesList(),
     stream.element,
-    box && box.form);
+    box && box.form].filter(Boolean));
 
   for (const item of socket.pending()) {
     stream.upsert({ cid: item.cid, text: item.text, question: item.question, mine: true, status: 'sending' }, { announce: false });

@@ -54,6 +54,7 @@ export function queuePanel(state, act) {
   const element = h('div', { class: 'chat-panel-body' },
     h('p', { class: 'muted chat-shortcuts', id: 'chat-queue-keys' }, t('chat.queue_keys')), empty, list);
   const render = () => {
+    element.querySelector('.chat-shortcuts').textContent = state.canModerate ? t('chat.queue_keys') : t('chat.queue_read_only');
     const focusedId = document.activeElement && document.activeElement.closest && document.activeElement.closest('.chat-queue-item')?.dataset.id;
     const items = [...state.queue.values()].sort((a, b) => String(a.ts).localeCompare(String(b.ts)));
     list.replaceChildren(...items.map((item) => {
@@ -65,7 +66,7 @@ export function queuePanel(state, act) {
       item.question && h('p', {}, h('span', { class: 'badge' }, t('chat.question'))),
       h('p', { class: 'chat-text' }, linkify(item.text)),
       h('p', { class: 'chat-hold-reason' }, h('strong', {}, t('chat.hold_reason_label')), ' ', staffReason(item.reason)),
-      h('div', { class: 'actions' },
+      state.canModerate && h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'button chat-approve', disabled: busy, 'aria-keyshortcuts': 'A',
           onclick: () => act.moderate({ action: 'approve', id: item.id }) }, t('chat.mod_approve')),
         h('button', { type: 'button', class: 'button button-danger chat-reject', disabled: busy, 'aria-keyshortcuts': 'R',
@@ -82,11 +83,15 @@ export function queuePanel(state, act) {
   /** Keyboard: a/r/shift+r on the focused (or first) item, j/k to move. Returns true when handled. */
   const onKey = (event) => {
     const items = [...list.children];
-    if (!items.length) return false;
+    if (!items.length || !state.canModerate) return false;
     const current = document.activeElement && document.activeElement.closest ? document.activeElement.closest('.chat-queue-item') : null;
     const index = Math.max(0, items.indexOf(current));
     const key = event.key.toLowerCase();
-    if (key === 'j' || key === 'k') { items[Math.min(items.length - 1, Math.max(0, index + (key === 'j' ? 1 : -1)))].focus(); return true; }
+    if (key === 'j' || key === 'k') {
+      const next = !current ? 0 : Math.min(items.length - 1, Math.max(0, index + (key === 'j' ? 1 : -1)));
+      items[next].focus();
+      return true;
+    }
     const item = state.queue.get(Number(items[index].dataset.id));
     if (!item) return false;
     if (key === 'a') { act.moderate({ action: 'approve', id: item.id }); return true; }

@@ -64,17 +64,17 @@ async function lobby(view, params, query, ctx) {
     return null;
   }
   const header = sessionHeader(session);
-  view.lastChild.replaceWith(
-    offlineNote(session) || '',
+  view.lastChild.replaceWith(...[
+    offlineNote(session),
     h('section', { class: 'card chat-next', 'aria-labelledby': 'chat-next-title' },
       h('h2', { id: 'chat-next-title' }, session.title || t('chat.title')),
       h('p', {}, h('time', { datetime: session.starts_at }, formatDateTime(session.starts_at))),
       header.element,
       header.state() === 'closed' ? null : joinActions(session, me)),
+    helpBox(),
     rulesList(),
     roster(session),
-    helpBox(),
-    h('p', {}, h('a', { href: '/answers', class: 'button button-secondary button-block' }, t('chat.archive_link'))));
+    h('p', {}, h('a', { href: '/answers', class: 'button button-secondary button-block' }, t('chat.archive_link')))].filter(Boolean));
   return () => header.stop();
 }
 
