@@ -187,3 +187,16 @@ def test_officer_sees_own_follower_count_others_never_see_it(as_role, city):
         assert "followers" not in json.dumps(page)
     unverified = city["staff"]["unverified"]
     assert as_role("youth").get(f"/api/officers/{unverified.id}").status_code == 404
+
+
+def test_sector_page_lists_upcoming_meetups_in_the_sector(as_role, city):
+    from datetime import timedelta
+    from backend.models import Meetup, utcnow
+    soon = utcnow() + timedelta(days=3)
+    Meetup.create(title="Futsal night", kind="sports", venue_name="Kupla", sector=city["north"], starts_at=soon,
+                  ends_at=soon + timedelta(hours=2), capacity=20)
+    Meetup.create(title="Camp in the south", kind="summer_camp", venue_name="Lake", sector=city["south"],
+                  starts_at=soon, ends_at=soon + timedelta(hours=2), capacity=20)
+    page = as_role("visitor").get(f"/api/sectors/{city['north'].id}").json
+    assert [m["title"] for m in page["meetups"]] == ["Futsal night"]
+    assert page["meetups"][0]["starts_at"]

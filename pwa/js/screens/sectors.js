@@ -231,7 +231,7 @@ function meetupsSection(meetups) {
   return h('section', { 'aria-labelledby': 'sector-meetups-title' },
     h('h2', { id: 'sector-meetups-title' }, t('sectors.meetups_title')),
     h('ul', { class: 'card-list' }, meetups.map((m) => h('li', {}, h('a', { class: 'card card-link', href: `/meetups/${m.id}` },
-      h('span', { class: 'card-title' }, m.title), m.starts_at && h('span', { class: 'card-body' },
+      h('span', { class: 'card-title' }, m.title), m.starts_at && h('span', { class: 'card-body' }, m.venue_name ? `${m.venue_name} · ` : '',
         new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', timeStyle: 'short', timeZone: cityTimeZone() })
           .format(new Date(m.starts_at))))))));
 }
