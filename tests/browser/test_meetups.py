@@ -74,6 +74,8 @@ def test_camp_with_consent_from_announcement_to_check_in(browser, context, page,
         assert str(event["SUMMARY"]) == "Summer camp at Hietasaari"
         assert event["DTSTART"].params["TZID"] == "Europe/Helsinki"
         assert axe(teen_page) == []
+        goto(teen_page, "/")                            # Home shows the next meetup
+        assert teen_page.locator("#home-meetup").get_by_text("Summer camp at Hietasaari").is_visible()
         shell.wait_for_service_worker(teen_page)       # the ticket still shows at a door with no signal
         goto(teen_page, f"/meetups/{meetup_id}")
         teen.set_offline(True)

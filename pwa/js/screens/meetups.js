@@ -8,6 +8,7 @@ import { t, formatDateTime, formatDate, formatTime } from '../i18n.js';
 import { h, heading, spinner, emptyState, errorState, errorMessage, offlineNote, toast, announce, field,
   showFieldErrors, linkify } from '../ui.js';
 import { getMe, becomeYouth } from '../session.js';
+import { addHomeSection } from './home.js';
 
 export const KINDS = ['youth_centre_evening', 'summer_camp', 'sports', 'info_night', 'other'];
 
@@ -334,6 +335,21 @@ async function myMeetups(view, params, query, ctx) {
     calendarSection());
 }
 
+/** Home: my next meetup (a place offered to me shows its claim-by time), for youth who signed up. */
+async function renderNextMeetup(container, ctx) {
+  const me = await getMe().catch(() => ({ kind: 'visitor' }));
+  let data = null;
+  if (me.kind === 'youth') {
+    try { data = await api.get('/api/meetups/mine', { signal: ctx.signal }); } catch (err) { if (err.name === 'AbortError') throw err; }
+  }
+  const next = data && data.items.find(({ meetup, signup }) => new Date(meetup.ends_at) > new Date() && signup.status !== 'declined');
+  if (!next) { container.remove(); return; }
+  container.setAttribute('aria-labelledby', 'home-meetup-title');
+  container.append(h('h2', { id: 'home-meetup-title' }, t('meetups.home_title')),
+    h('ul', { class: 'card-list' }, card(next.meetup, h('span', { class: 'badge badge-primary' }, statusText(next.signup)))));
+}
+
+addHomeSection({ id: 'meetup', order: 5, render: renderNextMeetup });
 route('/meetups', meetupList);
 route('/meetups/mine', myMeetups);
 route('/meetups/:id', meetupDetail);
