@@ -337,3 +337,13 @@ def test_axe_finds_no_serious_violation_on_staff_screens(city, page, goto, axe, 
     for path in paths:
         goto(page, path)
         assert axe(page) == [], f"{path} as {role}"
+
+
+def test_home_greets_a_returning_youth_by_nickname_and_goes_straight_to_the_news(page, goto, shell):
+    goto(page, "/")
+    assert page.get_by_role("list", name="What you can do").is_visible()
+    handle = shell.start_anonymously(page)
+    goto(page, "/")
+    assert page.locator("h1").inner_text() == f"Hi, {handle}!"
+    assert page.get_by_role("list", name="What you can do").count() == 0
+    assert page.console_errors == []

@@ -37,13 +37,18 @@ async function renderHomeFeed(container, ctx) {
 addHomeSection({ id: 'feed', order: 10, render: renderHomeFeed });
 
 export async function homeScreen(view, params, query, ctx) {
-  view.append(
-    heading(t('home.title')),
-    h('p', { class: 'lead' }, t('home.intro')),
-    h('ul', { class: 'card-list', 'aria-label': t('home.shortcuts') },
-      shortcut('/chat', 'home.chat_title', 'home.chat_body'),
-      shortcut('/sectors/mine', 'home.sector_title', 'home.sector_body'),
-      shortcut('/meetups', 'home.meetups_title', 'home.meetups_body')));
+  const me = await getMe().catch(() => ({ kind: 'visitor' }));
+  if (me.kind === 'visitor') {          // first time here: what Tuttu is and the ways in
+    view.append(
+      heading(t('home.title')),
+      h('p', { class: 'lead' }, t('home.intro')),
+      h('ul', { class: 'card-list', 'aria-label': t('home.shortcuts') },
+        shortcut('/chat', 'home.chat_title', 'home.chat_body'),
+        shortcut('/sectors/mine', 'home.sector_title', 'home.sector_body'),
+        shortcut('/meetups', 'home.meetups_title', 'home.meetups_body')));
+  } else {                              // a regular: straight to the news (the tab bar has the ways in)
+    view.append(heading(t('home.greeting', { name: me.handle || me.name || '' })));
+  }
   const teardowns = [];
   for (const section of homeSections) {
     const container = h('section', { id: `home-${section.id}`, class: 'home-section' });
