@@ -6,8 +6,8 @@ assigned while the meetup row is locked (see backend/meetup_signups.py).
 """
 import secrets
 
-from peewee import (BooleanField, CharField, DateTimeField, FloatField, ForeignKeyField, IntegerField, TextField,
-                    fn)
+from peewee import (JOIN, BooleanField, CharField, DateTimeField, FloatField, ForeignKeyField, IntegerField,
+                    TextField, fn)
 
 from .base import BaseModel, utcnow
 from .people import Staff, Youth
@@ -90,7 +90,8 @@ class Meetup(BaseModel):
     @classmethod
     def upcoming(cls, now, sector=None, kind=None, age=None):
         """Meetups that have not ended and are not cancelled, soonest first; filters are optional."""
-        query = cls.select().where(cls.ends_at > now, cls.cancelled_at.is_null())
+        query = (cls.select(cls, Sector).join(Sector, JOIN.LEFT_OUTER, on=(cls.sector == Sector.id))
+                 .where(cls.ends_at > now, cls.cancelled_at.is_null()))
         if sector is not None:
             query = query.where(cls.sector == sector)
         if kind is not None:
