@@ -4,7 +4,7 @@ import secrets
 import warnings
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, has_app_context
 from PIL import Image, ImageOps
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -19,7 +19,11 @@ class ImageRefused(ValueError):
 
 
 def media_root() -> Path:
-    return Path(current_app.config["MEDIA_PATH"])
+    """MEDIA_PATH of the current app (or of the bound app, for CLI commands that run without a context)."""
+    if has_app_context():
+        return Path(current_app.config["MEDIA_PATH"])
+    from .tasks import job_app
+    return Path(job_app().config["MEDIA_PATH"])
 
 
 def _open(data: bytes) -> Image.Image:
@@ -71,6 +75,28 @@ def save_post_image(data: bytes, alt: str = "") -> dict:
     width = widths[-1]
     return {"key": key, "width": width, "height": max(1, round(image.height * width / image.width)),
             "sizes": widths, "alt": alt}
+
+
+PHOTO_SIZE = 256
+
+
+def save_staff_photo(data: bytes) -> str:
+    """A square, centred, metadata-free profile photo; returns its URL under /media/."""
+    if len(data) > MAX_BYTES:
+        raise ImageRefused("The photo is larger than 5 MB. Choose a smaller one.")
+    if not data:
+        raise ImageRefused("The photo file is empty.")
+    photo = ImageOps.fit(_flatten(_open(data)), (PHOTO_SIZE, PHOTO_SIZE), Image.LANCZOS)
+    folder = media_root() / "staff"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_urlsafe(12)}-{PHOTO_SIZE}.jpg"
+    photo.save(folder / name, "JPEG", quality=QUALITY, optimize=True, progressive=True)
+    return f"/media/staff/{name}"
+
+
+def delete_staff_photo(url: str | None):
+    if url and url.startswith("/media/staff/") and "/" not in url.removeprefix("/media/staff/"):
+        (media_root() / "staff" / url.removeprefix("/media/staff/")).unlink(missing_ok=True)
 
 
 def delete_post_image(image: dict | None):

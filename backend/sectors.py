@@ -14,7 +14,9 @@ from . import cli, feed  # noqa: F401  feed registers its demo step
 from .api import Body, Line, api, query_args
 from .auth import current_youth, staff_required
 from .errors import ApiError
+from .db import db
 from .geo import ImportRefused, compact_collection, import_sectors
+from .images import ImageRefused, delete_staff_photo, save_staff_photo
 from .models import AuditLog, Sector, Staff
 from .models.feed import Follow, Post
 
@@ -24,6 +26,10 @@ LATEST = 5
 
 class LocateQuery(Body):
     postcode: Line(12) = Field(pattern=r"^[0-9A-Za-z -]{3,12}$")
+
+
+class PhotoForm(Body):
+    photo: Any = None
 
 
 class ImportForm(Body):
@@ -116,6 +122,37 @@ def officer_page(officer_id):
     if viewer is not None and (viewer.id == officer.id or viewer.can_act_as(Staff.ADMIN)):
         payload["follower_count"] = Follow.follower_count(officer.id)
     return jsonify(payload)
+
+
+@bp.post("/api/officers/me/photo")
+@staff_required(Staff.OFFICER)
+@api.validate(form=PhotoForm, tags=["sectors"])
+def upload_my_photo():
+    """An officer sets their profile photo (multipart 'photo'; cropped square, metadata removed)."""
+    upload = request.files.get("photo")
+    if upload is None or not upload.filename:
+        raise ApiError(422, "invalid", "Attach the photo as 'photo'.", {"photo": "is required"})
+    try:
+        url = save_staff_photo(upload.read(current_app.config["MAX_CONTENT_LENGTH"]))
+    except ImageRefused as refused:
+        raise ApiError(422, "invalid_image", str(refused), {"photo": str(refused)})
+    old = current_user.photo
+    with db.atomic():
+        Staff.update(photo=url).where(Staff.id == current_user.id).execute()
+    delete_staff_photo(old)
+    return jsonify(photo=url), 201
+
+
+@bp.delete("/api/officers/me/photo")
+@staff_required(Staff.OFFICER)
+@api.validate(tags=["sectors"])
+def delete_my_photo():
+    """An officer removes their profile photo."""
+    old = current_user.photo
+    with db.atomic():
+        Staff.update(photo=None).where(Staff.id == current_user.id).execute()
+    delete_staff_photo(old)
+    return "", 204
 
 
 @bp.post("/api/admin/sectors/import")

@@ -151,3 +151,17 @@ def test_follow_limit(as_role, city, monkeypatch):
     assert youth.post("/api/follows", {"sector": city["north"].id}).status_code == 201
     response = youth.post("/api/follows", {"sector": city["south"].id})
     assert response.status_code == 422 and response.json["error"]["code"] == "too_many_follows"
+
+
+def test_demo_city_has_posts_with_one_picture_per_sector(runner, app, client):
+    from pathlib import Path
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    with_pictures = [p for p in Post.select() if p.image]
+    sectors = {p.sector_id for p in with_pictures}
+    assert len(with_pictures) == len(sectors) >= 6 and all(p.pinned for p in with_pictures)
+    for post in with_pictures:
+        for width in post.image["sizes"]:
+            assert (Path(app.config["MEDIA_PATH"]) / "posts" / f"{post.image['key']}-{width}.jpg").is_file()
+    feed = client.get("/api/feed").json
+    assert feed["items"][0]["sector"] is None and "112" in feed["items"][0]["text"]

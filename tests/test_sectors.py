@@ -200,3 +200,24 @@ def test_sector_page_lists_upcoming_meetups_in_the_sector(as_role, city):
     page = as_role("visitor").get(f"/api/sectors/{city['north'].id}").json
     assert [m["title"] for m in page["meetups"]] == ["Futsal night"]
     assert page["meetups"][0]["starts_at"]
+
+
+def test_officer_sets_a_square_photo_without_metadata_shown_on_their_pages(as_role, city):
+    from PIL import Image
+    from tests.test_posts import image_bytes
+    officer = as_role("officer")
+    response = officer.post("/api/officers/me/photo", data={"photo": (io.BytesIO(image_bytes()), "me.jpg")},
+                            content_type="multipart/form-data")
+    assert response.status_code == 201, response.json
+    url = response.json["photo"]
+    served = as_role("visitor").get(url)
+    photo = Image.open(io.BytesIO(served.data))
+    assert photo.size == (256, 256) and not photo.getexif() and b"SpyCam" not in served.data
+    page = as_role("youth").get(f"/api/sectors/{city['north'].id}").json
+    assert page["officers"][0]["photo"] == url
+    bad = officer.post("/api/officers/me/photo", data={"photo": (io.BytesIO(b"nope"), "me.jpg")},
+                       content_type="multipart/form-data")
+    assert bad.status_code == 422 and "photo" in bad.json["error"]["fields"]
+    assert officer.delete("/api/officers/me/photo").status_code == 204
+    assert as_role("visitor").get(url).status_code == 404
+    assert as_role("youth").post("/api/officers/me/photo", data={}, content_type="multipart/form-data").status_code == 403

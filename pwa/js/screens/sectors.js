@@ -256,6 +256,28 @@ async function sectorScreen(view, { id }, query, ctx) {
 
 // --- the officer page -----------------------------------------------------------------------------
 
+function photoForm() {
+  const form = h('form', { class: 'photo-form', novalidate: true },
+    field({ id: 'photo', label: t('sectors.photo_label'), hint: t('sectors.photo_hint'), type: 'file',
+      accept: 'image/jpeg,image/png,image/webp' }),
+    h('button', { type: 'submit', class: 'button button-secondary' }, t('sectors.photo_save')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const file = form.elements.photo.files[0];
+    if (!file) { showFieldErrors(form, { photo: t('sectors.photo_hint') }); return; }
+    const data = new FormData();
+    data.append('photo', file);
+    try {
+      await api.upload('/api/officers/me/photo', data);
+      toast(t('sectors.photo_saved'));
+      refresh();
+    } catch (err) {
+      showFieldErrors(form, { photo: (err.fields && err.fields.photo) || errorMessage(err) });
+    }
+  });
+  return form;
+}
+
 async function officerScreen(view, { id }, query, ctx) {
   const officer = await api.get(`/api/officers/${encodeURIComponent(id)}`, { signal: ctx.signal });
   const followable = await canFollow();
@@ -272,6 +294,7 @@ async function officerScreen(view, { id }, query, ctx) {
     officer.follower_count !== undefined && h('p', { class: 'card follower-count' },
       t('sectors.follower_count', { count: officer.follower_count }), ' ', h('span', { class: 'muted' }, t('sectors.follower_private'))),
     me.kind === 'staff' && me.id === officer.id && h('a', { class: 'button', href: '/posts/new' }, t('posts.write')),
+    me.kind === 'staff' && me.id === officer.id && photoForm(),
     updates);
   await renderFeed(updates, `/api/officers/${officer.id}/posts`, ctx);
 }
