@@ -101,3 +101,39 @@ def test_camp_with_consent_from_announcement_to_check_in(browser, context, page,
     assert axe(page) == []
     # the refused second check-in (409) is logged by Chromium; the screen shows it on purpose
     assert [e for e in page.console_errors if "409" not in e or "/checkins" not in e] == []
+
+
+def test_organiser_edits_approves_and_messages(context, page, goto, live_server, city, as_role, axe):
+    from tests.meetup_helpers import announce, sign_up
+    meetup = announce(as_role("organiser"), title="Floorball night", kind="sports", capacity=2, waitlist_size=2,
+                      approval_required=True)
+    first, second = as_role("youth"), as_role("youth")
+    sign_up(first, meetup["id"], first_name="Aino")
+    sign_up(second, meetup["id"], first_name="Eetu")
+    staff_login(context, live_server, city["staff"]["organiser"].email)
+    goto(page, "/meetups/organise")
+    page.get_by_role("link", name="Floorball night").click()
+    page.get_by_role("heading", name="Waiting for approval").wait_for()
+    page.get_by_role("listitem").filter(has_text="Aino (14)").get_by_role("button", name="Approve").click()
+    page.get_by_role("heading", name="Coming").locator("xpath=..").get_by_text("Aino (14)").wait_for()
+    page.get_by_role("listitem").filter(has_text="Eetu (14)").get_by_role("button", name="Approve").click()
+    page.get_by_text("Confirmed 2/2").wait_for()
+    assert axe(page) == []
+
+    page.get_by_role("link", name="Edit").click()
+    page.get_by_label("Places").fill("1")
+    page.get_by_role("button", name="Save changes").click()
+    page.locator("#capacity-error").wait_for()
+    assert page.locator("#capacity-error").inner_text() == \
+        "More people already have a place: capacity can't be lower than that."
+    assert page.get_by_label("Places").get_attribute("aria-invalid") == "true"
+    page.get_by_label("Places").fill("3")
+    page.get_by_label("Title").fill("Floorball night!")
+    page.get_by_role("button", name="Save changes").click()
+    page.get_by_role("heading", name="Floorball night!").wait_for()
+
+    page.get_by_role("textbox", name="Message").fill("Bring indoor shoes.")
+    page.get_by_role("button", name="Send").click()
+    page.get_by_text("Sent to 2 people.").first.wait_for()
+    assert first.get(f"/api/meetups/{meetup['id']}").json["messages"][0]["text"] == "Bring indoor shoes."
+    assert [e for e in page.console_errors if "409" not in e] == []

@@ -4,7 +4,7 @@
 import { route, refresh, navigate } from '../router.js';
 import { api } from '../api.js';
 import { t, formatDateTime, cityTimeZone } from '../i18n.js';
-import { h, heading, emptyState, errorMessage, toast, announce, field, showFieldErrors } from '../ui.js';
+import { h, heading, emptyState, errorMessage, toast, field, showFieldErrors } from '../ui.js';
 import { KINDS, kindLabel, languageName, when, placesText, refusal } from './meetups.js';
 
 const LANGUAGE_CODES = ['fi', 'sv', 'en', 'da', 'uk', 'se', 'ru', 'so', 'ar', 'et'];
@@ -123,10 +123,10 @@ async function editScreen(view, { id }, query, ctx) {
       toast(t(editing ? 'meetups.saved' : 'meetups.published'));
       navigate(`/meetups/${saved.id}/organise`);
     } catch (err) {
+      if (err.code === 'capacity_below_confirmed') { showFieldErrors(form, { capacity: t('meetups.error_capacity') }); return; }
       if (err.fields && Object.keys(err.fields).length) showFieldErrors(form, err.fields);
-      problem.textContent = err.code === 'capacity_below_confirmed' ? t('meetups.error_capacity') : errorMessage(err);
+      problem.textContent = errorMessage(err);       // role="alert": read out once
       problem.hidden = false;
-      announce(problem.textContent, { assertive: true });
     }
   });
   view.append(heading(editing ? t('meetups.edit_title') : t('meetups.new_title')), form);
@@ -237,7 +237,6 @@ function messageSection(m) {
       const sent = await api.post(`/api/meetups/${m.id}/messages`, { text });
       form.elements.message.value = '';
       toast(t('meetups.message_sent', { count: sent.sent_to }));
-      announce(t('meetups.message_sent', { count: sent.sent_to }));
     } catch (err) { showFieldErrors(form, { message: errorMessage(err) }); }
   });
   return form;

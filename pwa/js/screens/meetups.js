@@ -6,7 +6,7 @@ import './meetups-mine.js';        // likewise /meetups/mine
 import { route, refresh, navigate } from '../router.js';
 import { api } from '../api.js';
 import { t, formatDateTime, formatDate, formatTime } from '../i18n.js';
-import { h, heading, spinner, emptyState, errorState, errorMessage, offlineNote, toast, announce, field,
+import { h, heading, spinner, emptyState, errorState, errorMessage, offlineNote, toast, field,
   showFieldErrors, linkify } from '../ui.js';
 import { getMe, becomeYouth } from '../session.js';
 
@@ -159,8 +159,7 @@ function messagesSection(m) {
 async function act(promise, doneKey) {
   try {
     await promise();
-    toast(t(doneKey));
-    announce(t(doneKey));
+    toast(t(doneKey));      // the toast area is a live region
     refresh();
   } catch (err) {
     toast(refusal(err));
@@ -246,7 +245,6 @@ async function submitSignup(form, m, problem) {
     const signup = await api.post(`/api/meetups/${m.id}/signups`, body);
     const text = statusText(signup);
     toast(text);
-    announce(text);
     refresh();
   } catch (err) {
     if (err.code === 'age_out_of_range') { showFieldErrors(form, { age: t('meetups.error_age', { min: m.min_age, max: m.max_age }) }); return; }
@@ -257,9 +255,8 @@ async function submitSignup(form, m, problem) {
       showFieldErrors(form, fields);
       return;
     }
-    problem.textContent = refusal(err);
+    problem.textContent = refusal(err);       // role="alert": read out once
     problem.hidden = false;
-    announce(problem.textContent, { assertive: true });
   }
 }
 
