@@ -9,6 +9,8 @@ const BUILD = { version: 'dev', files: [] };
 const PREFIX = 'tuttu-';
 const SHELL_CACHE = `${PREFIX}shell-${BUILD.version}`;
 const API_CACHE = `${PREFIX}api-v1`;
+const MEDIA_CACHE = `${PREFIX}media-v1`;   // officers' photos and post images: public, immutable names
+const MEDIA_LIMIT = 120;
 const OFFLINE_PAGE = '/offline.html';
 const CORE_FILES = ['/', OFFLINE_PAGE, '/manifest.webmanifest', '/css/app.css', '/js/app.js', '/js/api.js',
   '/js/i18n.js', '/js/router.js', '/js/ui.js', '/i18n/en.json', '/icons/icon-192.png'];
@@ -32,7 +34,7 @@ async function precacheShell() {
 }
 
 async function deleteStaleCaches() {
-  const keep = new Set([SHELL_CACHE, API_CACHE]);
+  const keep = new Set([SHELL_CACHE, API_CACHE, MEDIA_CACHE]);
   const names = await caches.keys();
   await Promise.all(names.filter((name) => name.startsWith(PREFIX) && !keep.has(name)).map((name) => caches.delete(name)));
 }
@@ -62,6 +64,8 @@ function handleFetch(event) {
     if (!API_NEVER_CACHED.test(url.pathname)) event.respondWith(networkFirstApi(request));
   } else if (SHELL_PATHS.test(url.pathname) || url.pathname === '/manifest.webmanifest' || url.pathname === OFFLINE_PAGE) {
     event.respondWith(cacheFirstShell(request));
+  } else if (url.pathname.startsWith('/media/')) {
+    event.respondWith(cacheFirstMedia(request));
   }
 }
 
@@ -94,6 +98,20 @@ async function cacheFirstShell(request) {
   if (cached) return cached;
   const response = await fetch(request);
   if (response.ok && response.type === 'basic') await cache.put(request, response.clone());
+  return response;
+}
+
+/** Images: from the cache when seen before (names never change), else fetched and kept (bounded). */
+async function cacheFirstMedia(request) {
+  const cache = await caches.open(MEDIA_CACHE);
+  const cached = await cache.match(request);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.status === 200 && response.type === 'basic') {
+    await cache.put(request, response.clone());
+    const keys = await cache.keys();
+    await Promise.all(keys.slice(0, Math.max(0, keys.length - MEDIA_LIMIT)).map((key) => cache.delete(key)));
+  }
   return response;
 }
 

@@ -50,7 +50,7 @@ def test_offline_reload_shows_the_shell_and_the_last_content_marked_offline(page
     assert page.get_by_text("You are offline. You see what was saved on your phone.").is_visible()
     assert page.get_by_role("navigation", name="Main").is_visible()
     page.get_by_role("link", name="Home", exact=True).click()   # other screens still work offline
-    page.get_by_role("heading", name="Hi! This is Tuttu").wait_for()
+    page.get_by_role("heading", name=f"Hi, {handle}!").wait_for()
     context.set_offline(False)
 
 
@@ -347,3 +347,21 @@ def test_home_greets_a_returning_youth_by_nickname_and_goes_straight_to_the_news
     assert page.locator("h1").inner_text() == f"Hi, {handle}!"
     assert page.get_by_role("list", name="What you can do").count() == 0
     assert page.console_errors == []
+
+
+def test_images_seen_once_still_show_offline(app, page, context, goto, shell):
+    from pathlib import Path
+    from PIL import Image
+    folder = Path(app.config["MEDIA_PATH"]) / "posts"
+    folder.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (40, 30), (200, 80, 40)).save(folder / "sunset-test.jpg")
+    shell.wait_for_service_worker(goto(page, "/"))
+    load_image = """async () => {
+        const response = await fetch('/media/posts/sunset-test.jpg');
+        return [response.status, (await response.blob()).size];
+    }"""
+    status, size = page.evaluate(load_image)
+    assert status == 200 and size > 0
+    context.set_offline(True)
+    assert page.evaluate(load_image) == [200, size]
+    context.set_offline(False)
