@@ -35,10 +35,12 @@ async function registration() {
   return navigator.serviceWorker.ready;
 }
 
-/** This browser's push subscription, or null. */
+/** This browser's push subscription, or null. Never waits for the service worker (screens render
+ *  before app.js registers it on a first visit), so no registration yet means no subscription. */
 export async function currentSubscription() {
   if (pushSupport() === 'unsupported') return null;
-  return (await registration()).pushManager.getSubscription();
+  const reg = await navigator.serviceWorker.getRegistration();
+  return reg ? reg.pushManager.getSubscription() : null;
 }
 
 function describe(subscription) {

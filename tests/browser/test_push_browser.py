@@ -109,3 +109,22 @@ def test_service_worker_shows_a_pushed_notification_with_its_link(page, goto, sh
         page.wait_for_timeout(100)
     assert shown == [{"title": "Tuttu", "body": "The Tuttu chat opens in 15 minutes.", "tag": "session-7",
                       "url": "/chat/7"}]
+
+
+def test_staff_see_the_next_chats_reminder_figures(app, page, goto, city, context, browser_subscription, push_service):
+    from datetime import timedelta
+    from backend.models import ChatSession, utcnow
+    from backend.notify import notify_session_reminder
+    from tests.conftest import PASSWORD
+    youth = push_service.subscribe()
+    PushSubscription.create(endpoint=youth["endpoint"], p256dh=youth["keys"]["p256dh"], auth=youth["keys"]["auth"])
+    session = ChatSession.create(title="Monday chat", starts_at=utcnow() + timedelta(minutes=50),
+                                 ends_at=utcnow() + timedelta(minutes=170))
+    with app.app_context():
+        notify_session_reminder(session, "hour")
+    token = context.request.get("/api/csrf").json()["csrf_token"]
+    login = context.request.post("/api/auth/login", headers={"X-CSRF-Token": token, "Origin": app.config["LIVE_SERVER_URL"]},
+                                 data={"email": city["staff"]["youth_worker"].email, "password": PASSWORD})
+    assert login.status == 200, login.text()
+    goto(page, "/me")                # a first visit: the screen must not wait for the service worker
+    page.locator("#me-push").get_by_text("1 delivered, 0 dropped, 0 waiting, of 1 sent.").wait_for()

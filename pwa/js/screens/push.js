@@ -2,6 +2,7 @@
 // then what to be reminded of, quiet hours, a test notification and turning reminders off.
 
 import { t } from '../i18n.js';
+import { api } from '../api.js';
 import { h, toast, announce, errorMessage, showFieldErrors } from '../ui.js';
 import { addMeSection } from './me.js';
 import { LEAD_TIMES, pushSupport, enableReminders, loadReminders, savePreferences, sendTest, disableReminders } from '../push.js';
@@ -100,6 +101,20 @@ async function renderBody(body, me, ctx) {
       h('button', { type: 'button', class: 'button button-secondary', onclick: off }, t('push.turn_off'))));
 }
 
+/** Staff: how many reminders the next (or current) chat sent, delivered and dropped. */
+async function staffStats(ctx) {
+  const box = h('div', { class: 'push-stats' }, h('h3', {}, t('push.stats_title')));
+  try {
+    const session = await api.get('/api/sessions/next', { signal: ctx.signal });
+    const stats = await api.get(`/api/push/stats/sessions/${encodeURIComponent(session.id)}`, { signal: ctx.signal });
+    box.append(h('p', {}, stats.total.targeted ? t('push.stats_line', stats.total) : t('push.stats_none')));
+  } catch (err) {
+    if (err.name === 'AbortError' || err.status === 404 || err.status === 403) return null;
+    box.append(h('p', { class: 'muted' }, errorMessage(err)));
+  }
+  return box;
+}
+
 addMeSection({
   id: 'push',
   order: 10,
@@ -108,5 +123,9 @@ addMeSection({
     const body = h('div', { class: 'push-body' });
     container.append(h('h2', { id: 'me-push-title' }, t('push.section_title')), h('p', {}, t('push.intro')), body);
     await renderBody(body, me, ctx);
+    if (me.kind === 'staff') {
+      const stats = await staffStats(ctx);
+      if (stats) container.append(stats);
+    }
   },
 });
