@@ -27,6 +27,18 @@ def job(app):
     return run
 
 
+def queue_only(notify):
+    """Call a notify_* function while no worker runs: the deliveries are queued, nothing is sent."""
+    def call(*args, **kwargs):
+        import backend.notify
+        started, backend.notify.start_delivery = backend.notify.start_delivery, lambda now=None: None
+        try:
+            return notify(*args, **kwargs)
+        finally:
+            backend.notify.start_delivery = started
+    return call
+
+
 def youth_of(api):
     return Youth.get_by_id(api.get("/api/me").json["id"])
 
@@ -207,12 +219,7 @@ def test_a_worker_stopping_mid_batch_never_causes_a_second_delivery(job, as_role
     session = monday_session()
     now = session.starts_at - 60 * MIN
     from backend.notify import notify_session_reminder
-    from backend.push_jobs import huey
-    huey.immediate = False                 # queue only; we play the worker by hand
-    try:
-        job(notify_session_reminder, session, "hour", now=now)
-    finally:
-        huey.immediate = True
+    job(queue_only(notify_session_reminder), session, "hour", now=now)   # we play the worker by hand
     batch = job(claim, now, worker="crashing", limit=10)
     job(lambda: deliver_batch(batch[:3], now, sender()))                  # then the process dies
     assert job(deliver_due, now=now + MIN)["sent"] == 0           # the restarted worker does not resend
@@ -230,12 +237,7 @@ def test_two_workers_share_a_fan_out_without_sending_anything_twice(job, app, as
     session = monday_session()
     now = session.starts_at - 60 * MIN
     from backend.notify import notify_session_reminder
-    from backend.push_jobs import huey
-    huey.immediate = False
-    try:
-        job(notify_session_reminder, session, "hour", now=now)
-    finally:
-        huey.immediate = True
+    job(queue_only(notify_session_reminder), session, "hour", now=now)
     results = []
 
     def worker(name):

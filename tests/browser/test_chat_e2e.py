@@ -96,6 +96,14 @@ def test_youth_asks_host_approves_observer_sees_officer_answers_host_publishes(p
     message(youth, QUESTION).locator(".chat-own-status").wait_for(state="detached")
     assert queue_item(host, QUESTION).count() == 0
 
+    # Staff coordinate in the backchannel: the host sees the note, youth and observers never do.
+    officer.get_by_role("tab", name="Staff").click()
+    officer.get_by_label("Note to staff").fill("I'll take the scooter one")
+    officer.get_by_role("button", name="Send note").click()
+    host.locator(".chat-notes").get_by_text("I'll take the scooter one").wait_for()
+    assert "Olli Officer" in host.locator(".chat-note").last.inner_text()
+    assert "scooter one" not in observer.locator("main").inner_text() + youth.locator("main").inner_text()
+
     # The officer claims it (the host sees the claim) and answers with a "no" card.
     officer.get_by_role("tab", name="Questions").click()
     question = officer.locator(".chat-question-item").filter(has_text=QUESTION)
@@ -222,3 +230,55 @@ def test_after_the_youths_network_drops_and_returns_nothing_is_missing(person, g
     assert stream_texts(youth) == expected                                  # nothing missing, nothing doubled
     assert stream_texts(host) == expected
     assert youth.console_errors == [] and host.console_errors == []
+
+
+def test_me_too_orders_questions_and_a_report_leads_to_delete_and_mute(person, goto, as_role):
+    session = open_session(as_role)
+    room = f"/chat/{session['id']}"
+    host = person(LAPTOP)
+    login_staff(host, goto, "host@test.fi")
+    goto(host, room)
+    wait_live(host)
+    host.get_by_role("switch", name="Pre-moderation").click()
+    host.get_by_role("switch", name="Pre-moderation").filter(has_text="Off").wait_for()
+    asker, voter = person(), person()
+    for page in (asker, voter):
+        goto(page, "/chat")
+        page.get_by_role("button", name="Join the chat").click()
+        wait_live(page)
+    for text in ("Do I need a helmet on a moped?", "Can the police check my phone?"):
+        asker.get_by_label("Your message").fill(text)
+        asker.get_by_label("This is a question").check()
+        asker.get_by_role("button", name="Send").click()
+        message(voter, text).wait_for()
+
+    # "Me too" on the newer question puts it first in the staff's list (votes, then age).
+    metoo = message(voter, "Can the police check my phone?").get_by_role("button", name="Me too")
+    metoo.click()
+    assert metoo.get_attribute("aria-pressed") == "true"
+    host.locator(".chat-question-item").first.filter(has_text="Can the police check my phone?").wait_for()
+    assert "1 person asked this too" in host.locator(".chat-question-item").first.inner_text()
+    assert host.locator(".chat-question-item").nth(1).filter(has_text="helmet").count() == 1
+    assert message(asker, "Can the police check my phone?").get_by_role("button", name="Me too").count() == 0
+
+    # Someone reports a message; the host sees why, deletes it for everyone, and mutes its author.
+    asker.get_by_label("Your message").fill("lol this chat is stupid")
+    asker.get_by_role("button", name="Send").click()
+    rude = message(voter, "lol this chat is stupid")
+    rude.get_by_role("button", name="Report").click()
+    dialog = voter.get_by_role("dialog", name="Report a message")
+    dialog.get_by_label("Bullying or hate").check()
+    dialog.get_by_role("button", name="Send report").click()
+    voter.get_by_text("Thanks. A youth worker will check the message.").wait_for()
+    report = host.locator("#chat-panel-reports .card").filter(has_text="lol this chat is stupid")
+    report.get_by_text("Bullying or hate").wait_for()
+    report.locator("summary", has_text="Actions").click()              # <summary>: a disclosure, not role=button
+    report.get_by_role("button", name="Mute 5 min").click()
+    asker.get_by_text(re.compile("A moderator paused your writing until")).first.wait_for()
+    assert asker.get_by_label("Your message").is_disabled()
+    report.get_by_role("button", name="Delete").click()
+    rude.wait_for(state="detached")
+    message(asker, "lol this chat is stupid").get_by_text("Removed by a moderator.").wait_for()
+    assert host.locator("#chat-panel-reports").get_by_text("No reports.").is_visible()
+    for page in (host, asker, voter):
+        assert page.console_errors == []
