@@ -62,13 +62,18 @@ def create_staff_command(role, email, name, sector_slug, centre_id, password_std
     click.echo(f"Created {role} {staff.email} (id {staff.id}){' verified' if verified else ' — not verified yet'}.")
 
 
+def staff_or_fail(email) -> Staff:
+    staff = Staff.by_email(email)
+    if staff is None:
+        raise click.ClickException(f"No staff account with e-mail {email}.")
+    return staff
+
+
 @click.command("verify-staff")
 @click.argument("email")
 def verify_staff_command(email):
     """Mark a staff account verified."""
-    staff = Staff.by_email(email)
-    if staff is None:
-        raise click.ClickException(f"No staff account with e-mail {email}.")
+    staff = staff_or_fail(email)
     staff.verify()
     click.echo(f"Verified {staff.email}.")
 
@@ -77,9 +82,7 @@ def verify_staff_command(email):
 @click.argument("email")
 def deactivate_staff_command(email):
     """Deactivate a staff account; its logins stop working at once."""
-    staff = Staff.by_email(email)
-    if staff is None:
-        raise click.ClickException(f"No staff account with e-mail {email}.")
+    staff = staff_or_fail(email)
     staff.deactivate()
     from .broker import get_broker
     get_broker().publish("staff", {"type": "deactivated", "staff_id": staff.id})
