@@ -11,8 +11,8 @@ Fixtures
   goto          goto(page, path) opens a path on the live server and waits until the shell is ready
   shell         helpers: wait_ready, wait_for_service_worker, foreign_requests, start_anonymously
 
-The module skips with a clear reason when /usr/bin/chromium or playwright is missing, and fails
-instead when REQUIRE_BROWSER=1 (CI).
+Tests that use a browser fixture skip with a clear reason when /usr/bin/chromium or playwright is
+missing, and fail instead when REQUIRE_BROWSER=1 (CI). Tests needing only live_server or app always run.
 """
 import os
 import re
@@ -45,13 +45,8 @@ def _missing_browser():
     return None
 
 
-_reason = _missing_browser()
-if _reason:
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        raise RuntimeError(f"browser tests required (REQUIRE_BROWSER=1) but {_reason}")
-    pytest.skip(_reason, allow_module_level=True)
+MISSING_BROWSER = _missing_browser()
 
-from playwright.sync_api import sync_playwright  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 
@@ -79,6 +74,12 @@ def live_server(app):
 
 @pytest.fixture(scope="session")
 def playwright_instance():
+    """Playwright, or a skip with the reason (a failure when REQUIRE_BROWSER=1, as in CI)."""
+    if MISSING_BROWSER:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"browser tests required (REQUIRE_BROWSER=1) but {MISSING_BROWSER}", pytrace=False)
+        pytest.skip(MISSING_BROWSER)
+    from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
         yield playwright
 
