@@ -234,11 +234,12 @@ def cancel_meetup(meetup_id, reason, now):
 
 
 def purge_personal_data(now, days) -> int:
-    """First names and guardians' details of meetups that ended `days` ago; returns how many meetups."""
+    """Meetups that ended `days` ago keep only counts: first names, guardians' details and the link to
+    the youth are deleted (status, age and attendance stay for the organiser's figures)."""
     meetups = list(Meetup.ended_before(now - timedelta(days=days)))
     for meetup in meetups:
         with db.atomic():
-            Signup.update(first_name=None, guardian_name=None, guardian_phone=None, guardian_email=None).where(
-                Signup.meetup == meetup.id).execute()
+            Signup.update(first_name=None, guardian_name=None, guardian_phone=None, guardian_email=None,
+                          youth=None).where(Signup.meetup == meetup.id).execute()
             Meetup.update(personal_data_purged_at=now).where(Meetup.id == meetup.id).execute()
     return len(meetups)

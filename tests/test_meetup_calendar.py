@@ -106,6 +106,7 @@ def test_retention_deletes_first_names_and_guardians_after_the_configured_days(a
         assert Signup.get().first_name == "Aino"
         assert forget_meetup_people(now=ended + timedelta(days=10)) == 1
         signup = Signup.get()
-        assert (signup.first_name, signup.guardian_name, signup.guardian_phone, signup.guardian_email) == \
-            (None, None, None, None)
+        assert (signup.first_name, signup.guardian_name, signup.guardian_phone, signup.guardian_email,
+                signup.youth_id) == (None, None, None, None, None)
+        assert signup.status == "confirmed"                 # the organiser's figures stay
         assert signup.age == 14 and forget_meetup_people(now=ended + timedelta(days=11)) == 0
