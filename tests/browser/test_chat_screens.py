@@ -83,6 +83,10 @@ def test_archive_screen_searches_and_passes_axe(page, goto, axe):
     assert page.console_errors == []
 
 
+def message(page, text):
+    return page.locator(".chat-stream .chat-message").filter(has=page.locator(".chat-text", has_text=text))
+
+
 TARGETS = """() => [...document.querySelectorAll('#view button, #view summary, #view select, #view a.button, #view .chat-toggle, #view .choice')]
     .filter((el) => el.offsetParent !== null)
     .map((el) => { const r = el.getBoundingClientRect(); return {what: el.textContent.trim().slice(0, 30), w: r.width, h: r.height}; })
@@ -142,3 +146,37 @@ def test_keyboard_only_host_moves_rejects_with_a_reason_and_switches_panels(page
     page.keyboard.press("?")
     assert page.locator("#chat-keys-help").is_visible()
     assert page.console_errors == []
+
+
+def test_an_answer_being_typed_survives_a_busy_chat(page, goto, as_role, browser, live_server):
+    session = open_session(as_role)
+    login_staff(page, goto, "host@test.fi")
+    goto(page, f"/chat/{session['id']}")
+    wait_live(page)
+    page.get_by_role("switch", name="Pre-moderation").click()
+    page.get_by_role("switch", name="Pre-moderation").filter(has_text="Off").wait_for()
+    youth = browser.new_context(viewport={"width": 360, "height": 640}, base_url=live_server).new_page()
+    goto(youth, "/chat")
+    youth.get_by_role("button", name="Join the chat").click()
+    wait_live(youth)
+    youth.get_by_label("Your message").fill("Is a pocket knife legal?")
+    youth.get_by_label("This is a question").check()
+    youth.get_by_label("Your message").press("Enter")
+    page.get_by_role("tab", name="Questions").click()     # a phone: one panel at a time
+    question = page.locator(".chat-question-item").filter(has_text="Is a pocket knife legal?")
+    question.get_by_role("button", name="Answer", exact=True).click()
+    reason = question.get_by_label("Why (short)")
+    reason.fill("It depends on the blade and where you carry it")
+    for n in range(1):                                    # the chat moves on (youth may send 3 in a burst)
+        youth.get_by_label("Your message").fill(f"another question {n}")
+        youth.get_by_label("This is a question").check()
+        youth.get_by_label("Your message").press("Enter")
+        page.locator(".chat-question-item").filter(has_text=f"another question {n}").wait_for()
+    reason.focus()
+    youth.get_by_label("Your message").fill("more chatter")
+    youth.get_by_label("Your message").press("Enter")
+    message(youth, "more chatter").locator(".chat-own-status").wait_for(state="detached")
+    page.wait_for_timeout(300)
+    assert reason.input_value() == "It depends on the blade and where you carry it"
+    assert page.evaluate("document.activeElement.name") == "reason"
+    youth.context.close()

@@ -3,16 +3,44 @@
 // the shared console state; actions go through the `act` callbacks given by chat-staff.js.
 
 import { t, formatTime } from '../i18n.js';
-import { h, linkify, timeAgo } from '../ui.js';
+import { h, linkify } from '../ui.js';
 import { authorOf, authorLine, answerCard } from './chat-stream.js';
 import { reportReasonText } from './chat-frames.js';
 import { TOPICS } from './answers.js';
 
 const MUTE_MINUTES = [5, 15, 60];
+
+/** An absolute time (a relative one would go stale in an item that isn't rebuilt). */
+function clock(iso) { return iso ? h('time', { datetime: iso }, formatTime(iso)) : ''; }
 const REASONS = ['word', 'phone', 'email', 'address', 'hetu', 'handle', 'premoderation', 'ask_ahead'];
 
 /** The hold reason in a word or two, for staff ("Phone number", "Pre-moderation"). */
 export function staffReason(reason) { return t(REASONS.includes(reason) ? `chat.reason.${reason}` : 'chat.reason.other'); }
+
+/**
+ * Show rows ([{key, sig, build}]) in list, reusing the <li> of every row whose signature is unchanged, so a
+ * busy chat doesn't rebuild what staff are reading or typing; focus and caret survive a rebuild.
+ */
+export function reconcile(list, rows, cache) {
+  const active = document.activeElement;
+  const inside = active && list.contains(active);
+  const caret = inside && typeof active.selectionStart === 'number' ? [active.selectionStart, active.selectionEnd] : null;
+  const keys = new Set(rows.map((row) => row.key));
+  for (const key of [...cache.keys()]) if (!keys.has(key)) cache.delete(key);
+  const next = rows.map(({ key, sig, build }) => {
+    const cached = cache.get(key);
+    if (cached && cached.sig === sig) return cached.li;
+    const li = build();
+    cache.set(key, { sig, li });
+    return li;
+  });
+  const same = next.length === list.children.length && next.every((li, i) => list.children[i] === li);
+  if (!same) list.replaceChildren(...next);
+  if (inside && document.contains(active) && document.activeElement !== active) {
+    active.focus({ preventScroll: true });
+    if (caret) { try { active.setSelectionRange(...caret); } catch { /* not a text field */ } }
+  }
+}
 
 /** Mute / remove / block / concern for the author of a message (a <details> menu: one tap to open). */
 export function handleMenu(target, author, act, { canModerate }) {
@@ -47,17 +75,35 @@ function rejectForm(item, act) {
   return form;
 }
 
+function openRejectForm(item, act, forms, li) {
+  if (!forms.has(item.id)) forms.set(item.id, rejectForm(item, act));
+  const form = forms.get(item.id);
+  if (!form.isConnected) li.append(form);
+  form.querySelector('input').focus();
+}
+
 /** The moderation queue: held messages with the hold reason; A approves, R rejects, J/K move. */
 export function queuePanel(state, act) {
   const list = h('ol', { class: 'chat-queue', 'aria-label': t('chat.tab_queue') });
   const empty = h('p', { class: 'muted' }, t('chat.queue_empty'));
   const element = h('div', { class: 'chat-panel-body' },
     h('p', { class: 'muted chat-shortcuts', id: 'chat-queue-keys' }, t('chat.queue_keys')), empty, list);
+  const cache = new Map();
+  const rejectForms = new Map();
   const render = () => {
     element.querySelector('.chat-shortcuts').textContent = state.canModerate ? t('chat.queue_keys') : t('chat.queue_read_only');
     const focusedId = document.activeElement && document.activeElement.closest && document.activeElement.closest('.chat-queue-item')?.dataset.id;
     const items = [...state.queue.values()].sort((a, b) => String(a.ts).localeCompare(String(b.ts)));
-    list.replaceChildren(...items.map((item) => {
+    for (const id of [...rejectForms.keys()]) if (!state.queue.has(id)) rejectForms.delete(id);
+    reconcile(list, items.map((item) => ({
+      key: item.id, sig: `${state.busy.has(`id:${item.id}`)}|${state.canModerate}`, build: () => queueItem(item) })), cache);
+    empty.hidden = items.length > 0;
+    if (focusedId && !list.contains(document.activeElement)) {
+      const again = list.querySelector(`[data-id="${CSS.escape(focusedId)}"]`);
+      (again || list.firstElementChild || list).focus?.();
+    }
+  };
+  const queueItem = (item) => {
       const author = authorOf(item);
       const busy = state.busy.has(`id:${item.id}`);
       const li = h('li', { class: 'card chat-queue-item', tabindex: '0', dataset: { id: item.id },
@@ -72,13 +118,11 @@ export function queuePanel(state, act) {
         h('button', { type: 'button', class: 'button button-danger chat-reject', disabled: busy, 'aria-keyshortcuts': 'R',
           onclick: () => act.moderate({ action: 'reject', id: item.id, reason: t('chat.reject_default') }) }, t('chat.mod_reject')),
         h('button', { type: 'button', class: 'button button-secondary', disabled: busy, 'aria-keyshortcuts': 'Shift+R',
-          onclick: (event) => { const card = event.currentTarget.closest('li'); if (!card.querySelector('form')) card.append(rejectForm(item, act)); card.querySelector('input').focus(); } },
+          onclick: (event) => openRejectForm(item, act, rejectForms, event.currentTarget.closest('li')) },
         t('chat.mod_reject_with_reason')),
-        handleMenu({ id: item.id }, author, act, state)));
+        handleMenu({ id: item.id }, author, act, state)),
+      rejectForms.get(item.id));
       return li;
-    }));
-    empty.hidden = items.length > 0;
-    if (focusedId) { const again = list.querySelector(`[data-id="${CSS.escape(focusedId)}"]`); (again || list.firstElementChild || list).focus?.(); }
   };
   /** Keyboard: a/r/shift+r on the focused (or first) item, j/k to move. Returns true when handled. */
   const onKey = (event) => {
@@ -145,28 +189,44 @@ export function questionsPanel(state, act) {
   const empty = h('p', { class: 'muted' }, t('chat.questions_empty'));
   const element = h('div', { class: 'chat-panel-body' }, empty, list);
   const openForms = new Set();
+  const forms = new Map();             // question seq -> its answer form (kept while typing)
+  const publishers = new Map();        // answer seq -> its publish controls (keeps the chosen topic)
+  const cache = new Map();
   const render = () => {
     const questions = state.stream.questions();
-    list.replaceChildren(...questions.map((question) => {
+    reconcile(list, questions.map((question) => {
       const answer = state.stream.answers.get(question.seq);
       const claim = state.claims.get(question.seq);
+      const sig = [question.votes, claim && claim.id, answer && answer.seq, answer && answer.archived,
+        openForms.has(question.seq), state.canModerate].join('|');
+      return { key: question.seq, sig, build: () => questionItem(question, answer, claim) };
+    }), cache);
+    empty.hidden = questions.length > 0;
+  };
+  const formFor = (question) => {
+    if (!forms.has(question.seq)) forms.set(question.seq, answerForm(question, act));
+    return forms.get(question.seq);
+  };
+  const publisherFor = (answer) => {
+    if (!publishers.has(answer.seq)) publishers.set(answer.seq, publishControls(answer, act, state));
+    return answer.archived ? null : publishers.get(answer.seq);
+  };
+  const questionItem = (question, answer, claim) => {
       const mineClaim = claim && claim.id === state.me.id;
       return h('li', { class: ['card', 'chat-question-item', answer && 'chat-answered'], dataset: { seq: question.seq } },
         h('p', { class: 'chat-text' }, linkify(question.text)),
-        h('p', { class: 'muted' }, t('chat.votes', { count: question.votes }), ' · ', timeAgo(question.ts || Date.now()),
+        h('p', { class: 'muted' }, t('chat.votes', { count: question.votes }), ' · ', clock(question.ts),
           claim && !answer && [' · ', h('strong', {}, mineClaim ? t('chat.claimed_by_you') : t('chat.claimed_by', { name: claim.name }))]),
-        answer ? [answerCard(answer), publishControls(answer, act, state)] : h('div', { class: 'actions' },
+        answer ? [answerCard(answer), publisherFor(answer)] : h('div', { class: 'actions' },
           h('button', { type: 'button', class: 'button button-secondary chat-claim', 'aria-pressed': mineClaim ? 'true' : 'false',
             onclick: () => act.claim(question.seq, !mineClaim) }, t('chat.claim')),
           h('button', { type: 'button', class: 'button chat-answer-open', 'aria-expanded': openForms.has(question.seq) ? 'true' : 'false',
             onclick: () => { if (openForms.has(question.seq)) openForms.delete(question.seq); else openForms.add(question.seq); render(); } },
           t('chat.answer_open'))),
-        !answer && openForms.has(question.seq) && answerForm(question, act));
-    }));
-    empty.hidden = questions.length > 0;
+        !answer && openForms.has(question.seq) && formFor(question));
   };
   return { element, render, count: () => state.stream.questions().filter((q) => !state.stream.answers.has(q.seq)).length,
-    closeForm: (seq) => openForms.delete(seq) };
+    closeForm: (seq) => { openForms.delete(seq); forms.delete(seq); } };
 }
 
 /** Reports from anyone: the reported message, the reason; delete the message or dismiss the report. */
@@ -174,20 +234,24 @@ export function reportsPanel(state, act) {
   const list = h('ol', { class: 'card-list', 'aria-label': t('chat.tab_reports') });
   const empty = h('p', { class: 'muted' }, t('chat.reports_empty'));
   const element = h('div', { class: 'chat-panel-body' }, empty, list);
+  const cache = new Map();
   const render = () => {
     const reports = [...state.reports.values()];
-    list.replaceChildren(...reports.map((report) => {
+    reconcile(list, reports.map((report) => ({
+      key: report.id, sig: `${Boolean(state.stream.find({ seq: report.seq }))}|${state.canModerate}`,
+      build: () => reportItem(report) })), cache);
+    empty.hidden = reports.length > 0;
+  };
+  const reportItem = (report) => {
       const found = state.stream.find({ seq: report.seq });
       const message = found ? found.message : { text: t('chat.report_message_gone') };
       return h('li', { class: 'card' },
         h('p', { class: 'chat-text' }, linkify(message.text || '')),
-        h('p', {}, h('strong', {}, t('chat.report_reason_label')), ' ', reportReasonText(report.reason), ' · ', timeAgo(report.ts || Date.now())),
+        h('p', {}, h('strong', {}, t('chat.report_reason_label')), ' ', reportReasonText(report.reason), ' · ', clock(report.ts)),
         state.canModerate && h('div', { class: 'actions' },
           h('button', { type: 'button', class: 'button button-danger', onclick: () => act.moderate({ action: 'delete', seq: report.seq }) }, t('chat.mod_delete')),
           h('button', { type: 'button', class: 'button button-secondary', onclick: () => act.moderate({ action: 'dismiss_report', report_id: report.id }) }, t('chat.mod_dismiss')),
           found && handleMenu({ seq: report.seq }, authorOf(message), act, state)));
-    }));
-    empty.hidden = reports.length > 0;
   };
   return { element, render, count: () => state.reports.size };
 }
@@ -208,11 +272,12 @@ export function backchannelPanel(state, act) {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) { event.preventDefault(); form.requestSubmit(); }
   });
   const element = h('div', { class: 'chat-panel-body' }, h('p', { class: 'muted' }, t('chat.staff_only')), list, form);
+  const cache = new Map();
   const render = () => {
-    list.replaceChildren(...state.notes.map((note) => h('li', { class: 'chat-note' },
+    reconcile(list, state.notes.map((note) => ({ key: note.staff_seq ?? note.id, sig: '', build: () => h('li', { class: 'chat-note' },
       h('p', { class: 'chat-author' }, h('strong', {}, (note.author && note.author.name) || ''), ' ',
         note.ts && h('time', { class: 'muted', datetime: note.ts }, formatTime(note.ts))),
-      h('p', { class: 'chat-text' }, linkify(note.text)))));
+      h('p', { class: 'chat-text' }, linkify(note.text))) })), cache);
   };
   return { element, render, count: () => 0 };
 }
