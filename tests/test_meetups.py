@@ -226,7 +226,9 @@ def test_youth_cancels_and_erasing_the_identity_removes_signups(as_role, app):
         gone = Signup.get(Signup.meetup == meetup["id"])
         assert gone.status == "cancelled" and gone.first_name is None
     assert sign_up(youth, meetup["id"], first_name="Again").json["status"] == "confirmed"
+    feed = youth.get("/api/meetups/calendar").json["path"]
     assert youth.delete("/api/me").status_code == 204
+    assert youth.get(feed).status_code == 404                     # the private calendar went with it
     with app.app_context():
         assert Signup.select().where(Signup.meetup == meetup["id"]).count() == 0
         assert Meetup.get_by_id(meetup["id"]).title == "Games night"
