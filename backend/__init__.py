@@ -45,8 +45,8 @@ def load_config_for_tests(test_config):
 
 
 def register_blueprints(app):
-    from . import chat, console, feed, meetups, push, sectors, shell
-    for module in (console, sectors, feed, chat, push, meetups):
+    from . import chat, console, feed, meetups, posts, push, sectors, shell
+    for module in (console, sectors, feed, posts, chat, push, meetups):
         app.register_blueprint(module.bp)
     from . import calendar_feed, meetups_organiser
     for module in (meetups_organiser, calendar_feed):

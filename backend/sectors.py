@@ -10,7 +10,7 @@ from flask_login import current_user
 from pydantic import Field
 from typing import Any
 
-from . import cli, feed  # noqa: F401  feed registers its demo step
+from . import cli, posts  # noqa: F401  posts registers its demo step
 from .api import Body, Line, api, query_args
 from .auth import current_youth, staff_required
 from .errors import ApiError

@@ -1,7 +1,7 @@
 """Following a sector or an officer, and the officers' updates (posts) with the feed queries."""
 from datetime import timezone
 
-from peewee import JOIN, BooleanField, CharField, Check, DateTimeField, ForeignKeyField, TextField, fn
+from peewee import JOIN, BooleanField, Check, DateTimeField, ForeignKeyField, TextField
 
 from ..db import db, is_postgres
 from .base import BaseModel, JSONField

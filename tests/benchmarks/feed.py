@@ -144,7 +144,6 @@ def percentile(values, fraction):
 
 def explain(rng, sectors, officers):
     """Print the plan of a typical Home page query (3 sectors, 1 officer, city-wide, with a cursor)."""
-    from peewee import SQL  # noqa: F401
     captured = []
     original = db.obj.execute_sql
 
