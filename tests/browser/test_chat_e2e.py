@@ -254,8 +254,10 @@ def test_me_too_orders_questions_and_a_report_leads_to_delete_and_mute(person, g
 
     # "Me too" on the newer question puts it first in the staff's list (votes, then age).
     metoo = message(voter, "Can the police check my phone?").get_by_role("button", name="Me too")
-    metoo.click()
+    metoo.focus()
+    voter.keyboard.press("Enter")
     assert metoo.get_attribute("aria-pressed") == "true"
+    assert voter.evaluate("document.activeElement.dataset.focusKey") == "metoo"      # focus stays put
     host.locator(".chat-question-item").first.filter(has_text="Can the police check my phone?").wait_for()
     assert "1 person asked this too" in host.locator(".chat-question-item").first.inner_text()
     assert host.locator(".chat-question-item").nth(1).filter(has_text="helmet").count() == 1

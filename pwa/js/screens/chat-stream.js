@@ -108,7 +108,7 @@ export function holdReasonText(reason) {
  */
 export class Stream {
   constructor({ label, canMeToo = false, onMeToo = null, onReport = null, onRetry = null, staffTools = null }) {
-    this.list = h('ol', { class: 'chat-stream', 'aria-label': label });
+    this.list = h('ol', { class: 'chat-stream', 'aria-label': label, tabindex: '-1' });
     this.items = new Map();          // key ('s:<seq>' or 'c:<cid>') -> {message, li}
     this.answers = new Map();        // question seq -> answer card
     this.votes = new Map();          // question seq -> votes
@@ -138,8 +138,11 @@ export class Stream {
     if (existing) {
       this.items.delete(this.key(existing.message));
       if (existing.message.cid) this.items.delete(`c:${existing.message.cid}`);
+      const active = document.activeElement;
+      const focusKey = active && existing.li.contains(active) ? (active.dataset.focusKey || '') : null;
       if (existing.message.seq === merged.seq) existing.li.replaceWith(li);
       else { existing.li.remove(); this.place(li, merged.seq); }     // got its seq: move into order
+      if (focusKey !== null) (li.querySelector(`[data-focus-key="${focusKey}"]`) || li.querySelector('button') || this.list).focus();
     } else {
       const nearBottom = this.isNearBottom();
       this.place(li, merged.seq);
@@ -235,7 +238,7 @@ export class Stream {
       (status === 'held' || status === 'waiting') && [' ', holdReasonText(message.reason)],
       status === 'rejected' && message.reason && [' ', t('chat.rejected_reason', { reason: message.reason })],
       status === 'failed' && message.error && [' ', message.error],
-      status === 'failed' && this.options.onRetry && h('button', { type: 'button', class: 'button button-secondary chat-retry',
+      status === 'failed' && this.options.onRetry && h('button', { type: 'button', class: 'button button-secondary chat-retry', dataset: { focusKey: 'retry' },
         onclick: () => this.options.onRetry(message) }, t('chat.send_again'))),
     answer && answerCard(answer),
     this.messageActions(message, author));
@@ -249,7 +252,7 @@ export class Stream {
     if (message.question && !message.mine && canMeToo && !author.staff) {
       const voted = this.voted.has(message.seq);
       actions.push(h('button', {
-        type: 'button', class: 'button button-secondary chat-metoo', 'aria-pressed': voted ? 'true' : 'false',
+        type: 'button', class: 'button button-secondary chat-metoo', 'aria-pressed': voted ? 'true' : 'false', dataset: { focusKey: 'metoo' },
         onclick: () => { if (!voted && onMeToo) onMeToo(message.seq); },
       }, t('chat.metoo'), h('span', { class: 'chat-votes', 'aria-hidden': 'true' }, ` ${votes}`),
       h('span', { class: 'visually-hidden' }, ` (${t('chat.votes', { count: votes })})`)));
@@ -257,7 +260,8 @@ export class Stream {
       actions.push(h('span', { class: 'muted chat-votes-count' }, t('chat.votes', { count: votes })));
     }
     if (onReport && !message.mine && !author.staff) {
-      actions.push(h('button', { type: 'button', class: 'button button-secondary chat-report', onclick: () => onReport(message) },
+      actions.push(h('button', { type: 'button', class: 'button button-secondary chat-report', dataset: { focusKey: 'report' },
+        onclick: () => onReport(message) },
         t('chat.report'), h('span', { class: 'visually-hidden' }, ` ${author.name}`)));
     }
     const tools = staffTools && staffTools(message, author);
