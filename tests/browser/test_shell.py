@@ -260,8 +260,13 @@ def test_the_header_counts_down_to_the_next_chat(app, page, goto):
 def test_the_header_says_when_the_chat_is_live(app, page, goto):
     session_id = chat_session(app, timedelta(minutes=-5))
     goto(page, "/")
-    live = page.get_by_role("banner").get_by_role("link", name="Chat is live – join")
+    live = page.get_by_role("banner").get_by_role("link", name="Chat is live")
     assert live.get_attribute("href") == f"/chat/{session_id}"
+    for language, text in [("Suomi", "Chat on auki"), ("Українська", "Чат триває")]:
+        goto(page, "/me")
+        page.get_by_text(language).click()
+        page.get_by_role("banner").get_by_role("link", name=text).wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, f"the header overflows in {language}"
 
 
 def test_no_planned_chat_hides_the_countdown(app, page, goto):
