@@ -370,3 +370,17 @@ def test_images_seen_once_still_show_offline(app, page, context, goto, shell):
     context.set_offline(True)
     assert page.evaluate(load_image) == [200, size]
     context.set_offline(False)
+
+
+@pytest.mark.parametrize("language", ["fi", "uk", "sv"])
+def test_no_screen_scrolls_sideways_on_a_phone_in_long_languages(page, goto, shell, language):
+    shell.start_anonymously(page)
+    page.evaluate("(lang) => localStorage.setItem('tuttu.language', lang)", language)
+    wide = []
+    for path in SCREENS:
+        goto(page, path)
+        assert page.evaluate("document.documentElement.lang") == language
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            wide.append(f"{path}: {width}px")
+    assert wide == []
