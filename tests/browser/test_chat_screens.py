@@ -3,6 +3,7 @@ the answer archive; keyboard moderation; axe on each; 360px without sideways scr
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from chat_helpers import login_staff, open_session, wait_live
 
@@ -180,3 +181,29 @@ def test_an_answer_being_typed_survives_a_busy_chat(page, goto, as_role, browser
     assert reason.input_value() == "It depends on the blade and where you carry it"
     assert page.evaluate("document.activeElement.name") == "reason"
     youth.context.close()
+
+
+def test_screen_readers_hear_a_summary_not_a_flood(page, goto, as_role, browser, live_server):
+    session = open_session(as_role)
+    host = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server).new_page()
+    login_staff(host, goto, "host@test.fi")
+    goto(host, f"/chat/{session['id']}")
+    wait_live(host)
+    say = host.get_by_label("Write to everyone")
+    say.fill("before you came")
+    say.press("Enter")
+    goto(page, f"/chat/{session['id']}?as=observer")
+    wait_live(page)
+    region = page.locator(".chat-stream-wrap [role=status]")
+    assert region.get_attribute("aria-live") == "polite"
+    assert page.locator(".chat-stream").get_attribute("aria-live") is None       # the list itself is not live
+    page.wait_for_timeout(4500)
+    assert region.inner_text() == ""                                             # history is not read out
+    for n in range(4):
+        say.fill(f"burst {n}")
+        say.press("Enter")
+    expect(region).to_have_text("4 new messages.", timeout=8000)
+    say.fill("just one")
+    say.press("Enter")
+    expect(region).to_have_text("Hilla Host, Youth worker: just one", timeout=8000)
+    host.context.close()

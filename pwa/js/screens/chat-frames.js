@@ -33,7 +33,7 @@ export function wireCommonFrames(socket, { header, stream, onWelcome = null, onS
     header.update(session);
     if (onState) onState(session);
   });
-  socket.addEventListener('answer', (event) => stream.addAnswer(event.detail));
+  socket.addEventListener('answer', (event) => stream.addAnswer(event.detail, { announce: socket.caughtUp }));
   socket.addEventListener('votes', (event) => stream.setVotes({ [event.detail.seq]: event.detail.votes }));
   socket.addEventListener('archived', (event) => stream.markArchived(event.detail.seq));
 }

@@ -114,7 +114,7 @@ export function youthRoom(view, session, me, { observer }) {
   socket.addEventListener('message', (event) => {
     const frame = event.detail;
     const mine = isMine(frame, myCids, you);
-    stream.upsert({ ...frame, ...(mine ? { mine: true, status: 'published' } : {}) });
+    stream.upsert({ ...frame, ...(mine ? { mine: true, status: 'published' } : {}) }, { announce: socket.caughtUp });
   });
   socket.addEventListener('ack', (event) => {
     const { cid, seq, status, reason } = event.detail;

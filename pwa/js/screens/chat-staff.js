@@ -158,7 +158,7 @@ export function staffRoom(view, session, me) {
     onState: (next) => { state.session = { ...state.session, ...next }; ctl.render(); },
   });
   const on = (type, fn) => socket.addEventListener(type, (event) => { fn(event.detail); renderAll(); });
-  on('message', (frame) => stream.upsert(frame));
+  on('message', (frame) => stream.upsert(frame, { announce: socket.caughtUp }));
   on('answer', (frame) => questions.closeForm(frame.question_seq));
   on('votes', () => {});
   on('archived', () => {});

@@ -178,12 +178,12 @@ export class Stream {
   }
 
   /** An answer card (its own seq) for the question at answer.question_seq, shown under the question. */
-  addAnswer(answer) {
+  addAnswer(answer, { announce = true } = {}) {
     const seq = answer.question_seq;
     this.answers.set(seq, answer);
     if (this.items.has(`s:${seq}`)) this.upsert({ seq }, { announce: false });
     else this.upsert({ seq, text: '', question: true, orphan: true }, { announce: false });
-    this.announcer.add('answer', `${t('chat.announce_answer')} ${t(`chat.verdict_${answer.verdict}`)}. ${answer.reason || ''}`);
+    if (announce) this.announcer.add('answer', `${t('chat.announce_answer')} ${t(`chat.verdict_${answer.verdict}`)}. ${answer.reason || ''}`);
   }
 
   /** The answer card with this (card) seq went into the public archive. */
