@@ -175,7 +175,7 @@ async function openFromNotification(event) {
   const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
   const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
   if (open) {
-    await open.focus();
+    try { await open.focus(); } catch { /* focusing needs the click's user activation */ }
     if (new URL(open.url).pathname !== target.pathname && 'navigate' in open) {
       try { await open.navigate(target.href); } catch { open.postMessage({ type: 'navigate', url: target.pathname }); }
     }

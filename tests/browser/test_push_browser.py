@@ -128,3 +128,38 @@ def test_staff_see_the_next_chats_reminder_figures(app, page, goto, city, contex
     assert login.status == 200, login.text()
     goto(page, "/me")                # a first visit: the screen must not wait for the service worker
     page.locator("#me-push").get_by_text("1 delivered, 0 dropped, 0 waiting, of 1 sent.").wait_for()
+
+
+def _service_worker(page, context, shell):
+    shell.wait_for_service_worker(page)
+    for _ in range(50):
+        if context.service_workers:
+            return context.service_workers[0]
+        page.wait_for_timeout(100)
+    raise AssertionError("no service worker")
+
+
+def test_a_renewed_subscription_is_sent_to_the_server_with_the_old_preferences(
+        page, shell, context, browser_subscription, push_service):
+    shell.start_anonymously(page)
+    page.locator("#me-push").get_by_role("button", name="Remind me").click()
+    page.locator("#me-push").get_by_text("Reminders are on for this device.").wait_for()
+    stored = PushSubscription.get()
+    stored.set_preferences(lead_times=["start"])
+    stored.save()
+    renewed = push_service.subscribe()
+    worker = _service_worker(page, context, shell)
+    worker.evaluate("""(args) => renewPushSubscription({
+        oldSubscription: {endpoint: args.old},
+        newSubscription: {toJSON: () => ({endpoint: args.renewed.endpoint, expirationTime: null, keys: args.renewed.keys})},
+    })""", {"old": browser_subscription["endpoint"], "renewed": renewed})
+    [now_stored] = PushSubscription.select()
+    assert now_stored.endpoint == renewed["endpoint"]
+    assert now_stored.preferences()["lead_times"] == ["start"]
+
+
+def test_clicking_a_notification_takes_the_open_window_to_its_link(page, goto, shell, context, browser_subscription):
+    goto(page, "/me")
+    worker = _service_worker(page, context, shell)
+    worker.evaluate("""() => openFromNotification({notification: {close() {}, data: {url: '/meetups'}}})""")
+    page.wait_for_url("**/meetups")
