@@ -199,6 +199,10 @@ def public_post(post_id, text, tags, pinned, created_at, edited_at, image,
     }
 
 
+# City-wide posts (no sector): PostgreSQL does not order an index scan by "sector_id IS NULL", so they get
+# their own partial index that the city-wide feed branch walks newest first.
+Post.add_index(Post.index(Post.pinned, Post.created_at, Post.id, where=Post.sector.is_null(),
+                          name="post_city_wide_pinned_created_at_id"))
 # One pinned post per officer, kept by the database itself.
 Post.add_index(Post.index(Post.author, unique=True, where=(Post.pinned == True),  # noqa: E712
                           name="post_one_pinned_per_author"))
