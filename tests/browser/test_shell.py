@@ -321,8 +321,20 @@ def test_staff_log_in_from_me_and_see_what_went_wrong(city, page, goto):
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("heading", name="Me", exact=True).wait_for()
     assert page.get_by_text("Signed in as Olli Officer").is_visible()
+    cached_urls = """async () => (await (await caches.open('tuttu-api-v1')).keys()).map((r) => new URL(r.url).pathname)"""
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    goto(page, "/me")
+    page.evaluate("fetch('/api/me?kept=1')")          # a cached copy nothing will refresh after logout
+    page.wait_for_function("async () => (await (await caches.open('tuttu-api-v1')).keys()).length > 1")
+    assert "/api/me" in page.evaluate(cached_urls)
     page.get_by_role("button", name="Log out").click()
     page.get_by_role("button", name="Start anonymously").wait_for()
+    cached_text = """async () => {
+        const cache = await caches.open('tuttu-api-v1');
+        const bodies = await Promise.all((await cache.keys()).map(async (r) => (await cache.match(r)).text()));
+        return bodies.join(' ');
+    }"""
+    assert "Olli Officer" not in page.evaluate(cached_text)
     assert [e for e in page.console_errors if "401" not in e] == []
 
 
