@@ -207,3 +207,32 @@ def test_screen_readers_hear_a_summary_not_a_flood(page, goto, as_role, browser,
     say.press("Enter")
     expect(region).to_have_text("Hilla Host, Youth worker: just one", timeout=8000)
     host.context.close()
+
+
+def test_slow_mode_explains_the_wait_and_ending_the_chat_closes_the_composer(page, goto, as_role, browser, live_server):
+    session = open_session(as_role)
+    host = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server).new_page()
+    login_staff(host, goto, "host@test.fi")
+    goto(host, f"/chat/{session['id']}")
+    wait_live(host)
+    host.get_by_role("switch", name="Pre-moderation").click()
+    host.get_by_label("Slow mode").select_option("30")
+    goto(page, "/chat")
+    page.get_by_role("button", name="Join the chat").click()
+    wait_live(page)
+    for text in ("first", "second"):
+        page.get_by_label("Your message").fill(text)
+        page.get_by_label("Your message").press("Enter")
+    message(page, "first").locator(".chat-own-status").wait_for(state="detached")
+    second = message(page, "second")
+    second.get_by_text("Not sent.").wait_for()
+    assert re.search(r"Slow down a little: you can write again in \d+ s\.", second.inner_text())
+    assert second.get_by_role("button", name="Send again").is_visible()
+
+    host.on("dialog", lambda dialog: dialog.accept())
+    host.get_by_role("button", name="End the chat").click()
+    page.locator(".chat-state", has_text="Ended").wait_for()
+    assert page.get_by_label("Your message").is_disabled()
+    assert page.get_by_text("This chat has ended. Read the answers in the archive.").is_visible()
+    host.context.close()
+    assert page.console_errors == []

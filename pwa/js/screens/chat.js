@@ -5,7 +5,7 @@ import { route, navigate } from '../router.js';
 import { api, ApiError } from '../api.js';
 import { t, formatDateTime } from '../i18n.js';
 import { h, heading, spinner, emptyState, errorState, offlineNote, toast, errorMessage } from '../ui.js';
-import { getMe, becomeYouth } from '../session.js';
+import { getMe, becomeYouth, onSessionChange } from '../session.js';
 import { helpBox, rulesList, sessionHeader } from './chat-parts.js';
 import { roleLabel } from './chat-stream.js';
 import { youthRoom } from './chat-room.js';
@@ -97,6 +97,14 @@ async function room(view, { id }, query, ctx) {
   const observer = me.kind !== 'youth' || query.get('as') === 'observer';
   return youthRoom(view, session, me, { observer });
 }
+
+// Unsent messages and "me too" marks live in this tab's sessionStorage; logging out or erasing me drops them.
+onSessionChange((me) => {
+  if (me.kind !== 'visitor') return;
+  try {
+    for (const key of Object.keys(sessionStorage)) if (key.startsWith('tuttu.chat.')) sessionStorage.removeItem(key);
+  } catch { /* storage blocked */ }
+});
 
 route('/chat', lobby);
 route('/chat/:id', room);
