@@ -12,12 +12,21 @@ export const DEFAULT_TIMEZONE = 'Europe/Helsinki';
 const STORAGE_KEY = 'tuttu.language';
 
 let language = 'en';
+let locale = 'en';        // the user's own tag for that language (en-GB, sv-FI) for date and number styles
 let catalog = {};
 let fallback = {};
 let timeZone = DEFAULT_TIMEZONE;
 const listeners = new Set();
 
 export function currentLanguage() { return language; }
+
+/** The browser's most preferred tag with this language's base ('en' -> 'en-GB'), else the base. */
+function localeFor(lang) {
+  const wanted = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language];
+  const tag = wanted.find((candidate) => String(candidate || '').toLowerCase().split('-')[0] === lang);
+  const fallback = lang === 'en' ? 'en-GB' : lang;    // European dates and a 24-hour clock by default
+  try { return tag ? Intl.getCanonicalLocales(tag)[0] : fallback; } catch { return fallback; }
+}
 export function cityTimeZone() { return timeZone; }
 
 /** The language to use: the saved choice, else the first of navigator.languages we have, else English. */
@@ -57,6 +66,7 @@ export async function initI18n() {
   fallback = base;
   catalog = lang === 'en' ? base : await loadCatalog(lang).catch(() => base);
   language = lang;
+  locale = localeFor(lang);
   applyDocumentLanguage();
 }
 
@@ -65,6 +75,7 @@ export async function setLanguage(lang) {
   if (!LANGUAGES.includes(lang)) throw new Error(`unknown language ${lang}`);
   catalog = lang === 'en' ? fallback : await loadCatalog(lang);
   language = lang;
+  locale = localeFor(lang);
   try { localStorage.setItem(STORAGE_KEY, lang); } catch { /* storage blocked */ }
   applyDocumentLanguage();
   for (const listener of listeners) listener(lang);
@@ -87,7 +98,7 @@ function interpolate(text, vars) {
 }
 
 function formatValue(value) {
-  return typeof value === 'number' ? new Intl.NumberFormat(language).format(value) : String(value);
+  return typeof value === 'number' ? new Intl.NumberFormat(locale).format(value) : String(value);
 }
 
 /** Translate a key; {name} placeholders come from vars; plural objects pick by vars.count. */
@@ -110,7 +121,7 @@ export function hasKey(key) { return key in catalog || key in fallback; }
 function toDate(value) { return value instanceof Date ? value : new Date(value); }
 
 function format(value, options) {
-  return new Intl.DateTimeFormat(language, { timeZone, ...options }).format(toDate(value));
+  return new Intl.DateTimeFormat(locale, { timeZone, ...options }).format(toDate(value));
 }
 
 export function formatDate(value, options = { weekday: 'short', day: 'numeric', month: 'short' }) {
@@ -129,7 +140,7 @@ const UNITS = [['year', 31536000], ['month', 2592000], ['week', 604800], ['day',
 /** "in 3 days", "5 minutes ago", in the current language. */
 export function formatRelative(value, now = Date.now()) {
   const seconds = Math.round((toDate(value).getTime() - now) / 1000);
-  const rtf = new Intl.RelativeTimeFormat(language, { numeric: 'auto' });
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   for (const [unit, size] of UNITS) {
     if (Math.abs(seconds) >= size || unit === 'second') return rtf.format(Math.round(seconds / size), unit);
   }

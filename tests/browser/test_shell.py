@@ -396,3 +396,28 @@ def test_no_screen_scrolls_sideways_on_a_phone_in_long_languages(page, goto, she
         if width > 360:
             wide.append(f"{path}: {width}px")
     assert wide == []
+
+
+def test_times_are_shown_in_the_city_time_zone_wherever_the_phone_is(app, browser, live_server, shell):
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+    from backend.models import ChatSession
+    no_weekly_chat(app)
+    start = (datetime.now(timezone.utc) + timedelta(days=3)).replace(hour=14, minute=0, second=0, microsecond=0)
+    with app.app_context():
+        ChatSession.create(title="Monday chat", starts_at=start.replace(tzinfo=None),
+                           ends_at=(start + timedelta(hours=2)).replace(tzinfo=None))
+    city_time = start.astimezone(ZoneInfo("Europe/Helsinki")).strftime("%H:%M")
+    phone_time = start.astimezone(ZoneInfo("America/New_York")).strftime("%H:%M")
+    context = browser.new_context(locale="en-GB", timezone_id="America/New_York", base_url=live_server,
+                                  viewport={"width": 360, "height": 640})
+    try:
+        page = context.new_page()
+        page.goto("/")
+        shell.wait_ready(page)
+        countdown = page.get_by_role("banner").get_by_role("link", name=re.compile("^Next chat in"))
+        assert countdown.get_attribute("href").startswith("/chat/")
+        label = page.locator(".countdown .visually-hidden").inner_text()
+        assert city_time in label and phone_time not in label
+    finally:
+        context.close()
