@@ -112,3 +112,29 @@ def test_feed_is_readable_offline_with_the_last_page(app, page, context, goto, s
     page.get_by_text("Saved for the bus ride").wait_for()
     assert re.search(r"Offline\. Last updated", page.locator("#home-feed .offline-note").inner_text())
     context.set_offline(False)
+
+
+def test_officer_writes_an_update_with_a_picture_in_the_app(app, page, goto, sectors_city, tmp_path, axe):
+    picture = tmp_path / "team.png"
+    Image.new("RGB", (900, 600), (240, 180, 40)).save(picture, "PNG")
+    goto(page, "/")
+    page.evaluate("""async ([email, password]) => {
+        const token = (await (await fetch('/api/csrf')).json()).csrf_token;
+        await fetch('/api/auth/login', {method: 'POST', body: JSON.stringify({email, password}),
+          headers: {'Content-Type': 'application/json', 'X-CSRF-Token': token}});
+    }""", [sectors_city["staff"]["officer"].email, "correct horse battery staple"])
+    goto(page, "/posts/new")
+    assert axe(page) == []
+    page.get_by_role("button", name="Publish").click()
+    assert page.locator("#text-error").inner_text() == "Write something first."   # said next to the field
+    page.get_by_role("textbox", name="Update").fill("Meet us at the skate park on Friday")
+    assert page.get_by_text("965 characters left").is_visible()
+    page.get_by_label("Events").check()
+    page.get_by_label("Picture", exact=True).set_input_files(str(picture))
+    page.get_by_label("Picture description").fill("Officers at the skate park")
+    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("heading", name="Olli Officer", level=1).wait_for()
+    card = page.locator(".post").first
+    card.get_by_role("img", name="Officers at the skate park").wait_for()
+    assert "Meet us at the skate park on Friday" in card.inner_text() and "Events" in card.inner_text()
+    assert page.get_by_role("button", name="Show more updates").is_hidden()

@@ -13,6 +13,12 @@ const MAX_TEXT = 1000;
 const MAX_IMAGE = 5 * 1024 * 1024;
 const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 
+/** parent.append() that skips false, null and undefined (so `cond && h(...)` can be passed), like h() does. */
+export function put(parent, ...children) {
+  parent.append(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
+  return parent;
+}
+
 /** A round photo, or the initials when there is none (decorative: the name is always next to it). */
 export function avatar(person, size = 'small') {
   if (person.photo) return h('img', { class: `avatar avatar-${size}`, src: person.photo, alt: '', width: 48, height: 48 });
@@ -68,7 +74,7 @@ export function postCard(post, me = null) {
   const where = post.sector ? h('a', { href: `/sectors/${post.sector.id}` }, post.sector.name) : t('posts.city_wide');
   const card = h('article', { class: ['card', 'post', post.pinned && 'post-pinned'], dataset: { postId: post.id },
     'aria-labelledby': `post-${post.id}-author` });
-  card.append(
+  put(card,
     h('header', { class: 'post-header' }, avatar(post.author),
       h('div', { class: 'post-byline' },
         h('a', { id: `post-${post.id}-author`, class: 'post-author', href: `/officers/${post.author.id}` }, post.author.name),
@@ -135,13 +141,14 @@ function checkbox(name, labelKey, checked = false) {
 }
 
 function textField(value = '') {
-  const counter = h('p', { class: 'field-hint', id: 'post-counter', 'aria-live': 'polite' });
+  const counter = h('p', { class: 'field-hint', id: 'text-counter' });
   const area = h('textarea', { class: 'input', name: 'text', rows: 6, maxlength: MAX_TEXT, required: true }, value);
   const update = () => { counter.textContent = t('posts.chars_left', { count: MAX_TEXT - area.value.length }); };
   area.addEventListener('input', update);
   update();
   const wrapper = field({ id: 'text', label: t('posts.text_label'), hint: t('posts.text_hint'), control: area });
   wrapper.append(counter);
+  area.setAttribute('aria-describedby', `${area.getAttribute('aria-describedby')} text-counter`);
   return wrapper;
 }
 
@@ -167,6 +174,7 @@ async function composeScreen(view, params, query, ctx) {
     h('button', { type: 'submit', class: 'button button-block' }, t('posts.publish')));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    if (!form.elements.text.value.trim()) { showFieldErrors(form, { text: t('posts.text_required') }); return; }
     const file = form.elements.image.files[0];
     const problem = imageProblem(file);
     if (problem) { showFieldErrors(form, { image: problem }); return; }

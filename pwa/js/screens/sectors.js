@@ -9,7 +9,7 @@ import { h, heading, spinner, emptyState, errorState, offlineNote, toast, announ
   errorMessage } from '../ui.js';
 import { getMe, becomeYouth } from '../session.js';
 import { findSector, mapProjection, geometryPath, labelPoint } from '../geo.js';
-import { avatar, verifiedBadge, renderFeed } from './posts.js';
+import { avatar, verifiedBadge, renderFeed, put } from './posts.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -241,7 +241,7 @@ async function sectorScreen(view, { id }, query, ctx) {
   const followable = await canFollow();
   const me = await getMe().catch(() => ({ kind: 'visitor' }));
   const updates = h('section', { 'aria-labelledby': 'updates-title' }, h('h2', { id: 'updates-title' }, t('sectors.updates_title')));
-  view.append(
+  put(view,
     heading(sector.name), offlineNote(sector) || '',
     sector.description && h('p', { class: 'lead' }, sector.description),
     followable && followButton({ sector: sector.id }, Boolean(sector.following), sector.name),
@@ -283,7 +283,7 @@ async function officerScreen(view, { id }, query, ctx) {
   const followable = await canFollow();
   const me = await getMe().catch(() => ({ kind: 'visitor' }));
   const updates = h('section', { 'aria-labelledby': 'updates-title' }, h('h2', { id: 'updates-title' }, t('sectors.updates_title')));
-  view.append(
+  put(view,
     heading(officer.name), offlineNote(officer) || '',
     h('div', { class: 'officer-head' }, avatar(officer, 'large'), h('div', {}, officer.verified && verifiedBadge(),
       officer.title && h('p', {}, officer.title),
