@@ -236,3 +236,19 @@ def test_slow_mode_explains_the_wait_and_ending_the_chat_closes_the_composer(pag
     assert page.get_by_text("This chat has ended. Read the answers in the archive.").is_visible()
     host.context.close()
     assert page.console_errors == []
+
+
+@pytest.mark.parametrize("locale, watching, banner", [
+    ("fi-FI", "1 seuraa", "Seuraat chattia"),
+    ("uk-UA", "1 спостерігач", "Ти спостерігаєш"),
+])
+def test_the_room_speaks_the_users_language(browser, live_server, goto, as_role, locale, watching, banner):
+    session = open_session(as_role)
+    context = browser.new_context(viewport={"width": 360, "height": 640}, base_url=live_server, locale=locale)
+    page = context.new_page()
+    goto(page, f"/chat/{session['id']}?as=observer")
+    wait_live(page)
+    assert page.get_by_role("heading", name=banner).is_visible()
+    assert watching in page.locator(".chat-counts").inner_text()
+    assert "chat." not in page.locator("main").inner_text()          # no untranslated keys
+    context.close()
