@@ -172,3 +172,14 @@ def test_followers_who_want_post_pushes_are_notified_of_a_new_post(as_role, city
     note = Notification.get(Notification.key == f"post:{created['id']}")
     targeted = {d.subscription_id for d in Delivery.select().where(Delivery.notification == note)}
     assert targeted == {subscriptions["follower"].id}
+
+
+def test_an_officer_without_a_sector_posts_city_wide_only(app, city, new_client):
+    from backend.models import Staff
+    from tests.conftest import PASSWORD
+    Staff.register("roaming@test.fi", "Rami Roaming", Staff.OFFICER, PASSWORD, verified_by=city["staff"]["admin"])
+    officer = new_client()
+    officer.login("roaming@test.fi")
+    refused = officer.post("/api/posts", {"text": "hello"})
+    assert refused.status_code == 422 and "city_wide" in refused.json["error"]["fields"]
+    assert officer.post("/api/posts", {"text": "hello", "city_wide": True}).json["sector"] is None

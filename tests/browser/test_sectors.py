@@ -138,3 +138,17 @@ def test_officer_writes_an_update_with_a_picture_in_the_app(app, page, goto, sec
     card.get_by_role("img", name="Officers at the skate park").wait_for()
     assert "Meet us at the skate park on Friday" in card.inner_text() and "Events" in card.inner_text()
     assert page.get_by_role("button", name="Show more updates").is_hidden()
+
+
+def test_point_in_polygon_on_the_phone_handles_holes_and_multipolygons(page, goto):
+    goto(page, "/")
+    result = page.evaluate("""async () => {
+        const geo = await import('/js/geo.js');
+        const donut = {type: 'Polygon', coordinates: [[[0,0],[10,0],[10,10],[0,10],[0,0]], [[4,4],[6,4],[6,6],[4,6],[4,4]]]};
+        const islands = {type: 'MultiPolygon', coordinates: [[[[0,0],[1,0],[1,1],[0,1],[0,0]]], [[[5,5],[6,5],[6,6],[5,6],[5,5]]]]};
+        const collection = {type: 'FeatureCollection', features: [{type: 'Feature', properties: {id: 7}, geometry: islands}]};
+        return [geo.pointInGeometry(2, 2, donut), geo.pointInGeometry(5, 5, donut), geo.pointInGeometry(11, 5, donut),
+                geo.pointInGeometry(5.5, 5.5, islands), geo.pointInGeometry(3, 3, islands),
+                geo.findSector(collection, 0.5, 0.5).properties.id, geo.findSector(collection, 3, 3)];
+    }""")
+    assert result == [True, False, False, True, False, 7, None]
