@@ -274,3 +274,22 @@ def test_every_notification_text_fits_and_is_generic(lang):
         payload = render_payload(note, lang)
         assert len(payload) <= MAX_PAYLOAD
         assert "{" not in __import__("json").loads(payload)["body"]     # every placeholder filled
+
+
+def test_meetup_reminders_go_to_confirmed_youth_at_their_lead_times(job, as_role, push_service):
+    from backend.models import Meetup, Signup
+    going, waiting = as_role("youth"), as_role("youth")
+    going_browser = subscribe(going, push_service, lead_times=["day", "hour"])
+    waiting_browser = subscribe(waiting, push_service, lead_times=["day", "hour"])
+    starts = datetime(2026, 11, 25, 15, 0)                       # 17:00 Helsinki
+    meetup = Meetup.create(title="Skate night", kind="sports", venue_name="Kupla", capacity=1,
+                           starts_at=starts, ends_at=starts + timedelta(hours=2))
+    Signup.create(meetup=meetup, youth=youth_of(going), status=Signup.CONFIRMED, arrival=1, age=14)
+    Signup.create(meetup=meetup, youth=youth_of(waiting), status=Signup.WAITLISTED, arrival=2, age=15)
+    for minutes in (24 * 60, 24 * 60 - 1, 60, 59, 15, 0):
+        job(schedule_reminders, now=starts - minutes * MIN)
+    assert bodies(push_service, going_browser) == ["A meetup you signed up for is tomorrow.",
+                                                   "A meetup you signed up for starts in 1 hour."]
+    assert push_service.messages(waiting_browser["endpoint"]) == []
+    message = push_service.messages(going_browser["endpoint"])[1]
+    assert message.json()["url"] == f"/meetups/{meetup.id}" and "Skate" not in message.payload.decode()
