@@ -21,6 +21,7 @@ const BACKOFF_BASE_MS = 1000;
 const BACKOFF_CAP_MS = 30_000;
 const PING_EVERY_MS = 15_000;          // the server closes a socket it hasn't heard from for 60 s (4008)
 const DEAD_AFTER_MS = 35_000;          // nothing received (not even a pong) for this long: reconnect
+const STABLE_AFTER_MS = 10_000;        // a connection live this long resets the backoff
 // Close codes after which reconnecting cannot help (docs/chat-protocol.md "Close codes"):
 // 1009 frame too big, 4001 login required, 4003 staff deactivated, 4004 no such session, 4009 removed.
 export const FINAL_CLOSE_CODES = new Set([1008, 1009, 4001, 4003, 4004, 4009]);
@@ -52,6 +53,7 @@ export class ChatSocket extends EventTarget {
     this.caughtUp = false;                // true between `caught_up` and the next drop
     this.lastHeard = 0;
     this.everLive = false;
+    this.liveSince = 0;
     this.outbox = this.loadOutbox();      // [{cid, frame, sentAt}] waiting for an ack
     this.attempt = 0;
     this.ws = null;
@@ -140,8 +142,8 @@ export class ChatSocket extends EventTarget {
   }
 
   welcomed(frame) {
-    this.attempt = 0;
     this.everLive = true;
+    this.liveSince = Date.now();
     this.armHeartbeat();
     this.setState('live');
     this.emit(frame);
@@ -159,6 +161,10 @@ export class ChatSocket extends EventTarget {
     this.ws = null;
     this.clearTimers();
     if (this.closedByUs) return;
+    // Back to quick retries only after a connection that held: a server that accepts and drops at once
+    // (a restart loop) keeps getting the growing, jittered delays instead of a reconnect storm.
+    if (this.liveSince && Date.now() - this.liveSince > STABLE_AFTER_MS) this.attempt = 0;
+    this.liveSince = 0;
     if (FINAL_CLOSE_CODES.has(event.code)) {
       this.finalClose = { code: event.code, reason: event.reason || '' };
       this.setState('closed', this.finalClose);
