@@ -57,7 +57,7 @@ def _following(sector_id=None, officer_id=None) -> bool | None:
 
 
 def upcoming_meetups(sector: Sector) -> list:
-    """MEETUPS HOOK: upcoming meetups in this sector, once backend.meetups offers a query for it."""
+    """Upcoming meetups in this sector, from backend.meetups.upcoming_in_sector (empty if it ever goes away)."""
     from . import meetups
     query = getattr(meetups, "upcoming_in_sector", None)
     return query(sector) if callable(query) else []
