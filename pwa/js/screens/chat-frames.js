@@ -87,6 +87,27 @@ export function reportDialog(message, onSend) {
   return dialog;
 }
 
+/** Record a safeguarding concern about a message: a staff-only note (a modal dialog); onSend(note). */
+export function concernDialog(text, onSend) {
+  const note = h('textarea', { id: 'chat-concern-note', class: 'input', maxlength: 1000, rows: 4 });
+  const form = h('form', { method: 'dialog', class: 'chat-dialog-form' },
+    h('h2', { id: 'chat-concern-title' }, t('chat.mod_concern')),
+    h('blockquote', { class: 'chat-report-quote' }, String(text || '').slice(0, 200)),
+    h('div', { class: 'field' }, h('label', { for: 'chat-concern-note' }, t('chat.concern_note_label')), note),
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: 'button', value: 'send' }, t('chat.concern_send')),
+      h('button', { type: 'submit', class: 'button button-secondary', value: 'cancel' }, t('shell.cancel'))));
+  const dialog = h('dialog', { class: 'chat-dialog', 'aria-labelledby': 'chat-concern-title' }, form);
+  dialog.addEventListener('close', () => {
+    if (dialog.returnValue === 'send') onSend(note.value.trim());
+    dialog.remove();
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+  note.focus();
+  return dialog;
+}
+
 export function reportReasonText(reason) {
   return REPORT_REASONS.includes(reason) ? t(`chat.report_${reason}`) : String(reason || '');
 }

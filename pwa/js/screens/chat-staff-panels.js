@@ -45,8 +45,14 @@ export function reconcile(list, rows, cache) {
 /** Mute / remove / block / concern for the author of a message (a <details> menu: one tap to open). */
 export function handleMenu(target, author, act, { canModerate }) {
   if (author.staff) return null;
-  const item = (label, onclick, danger = false) => h('li', {},
-    h('button', { type: 'button', class: ['button', 'button-secondary', 'button-block', danger && 'chat-danger'], onclick }, label));
+  const item = (label, run, danger = false) => h('li', {},
+    h('button', { type: 'button', class: ['button', 'button-secondary', 'button-block', danger && 'chat-danger'],
+      onclick: (event) => {
+        const menu = event.currentTarget.closest('details');
+        menu.open = false;                      // the choice is made: close the menu, back to its button
+        menu.querySelector('summary').focus();
+        run();
+      } }, label));
   const entries = [];
   if (canModerate) {
     for (const minutes of MUTE_MINUTES) entries.push(item(t('chat.mod_mute', { minutes }), () => act.moderate({ action: 'mute', minutes, ...target })));
@@ -54,7 +60,11 @@ export function handleMenu(target, author, act, { canModerate }) {
     entries.push(item(t('chat.mod_block'), () => act.confirmModerate({ action: 'block', ...target }, t('chat.confirm_block', { handle: author.name })), true));
   }
   entries.push(item(t('chat.mod_concern'), () => act.concern(target)));
-  return h('details', { class: 'chat-menu' },
+  return h('details', { class: 'chat-menu', onkeydown: (event) => {
+    if (event.key !== 'Escape' || !event.currentTarget.open) return;
+    event.currentTarget.open = false;
+    event.currentTarget.querySelector('summary').focus();
+  } },
     h('summary', { class: 'button button-secondary' }, t('chat.mod_more'), h('span', { class: 'visually-hidden' }, ` ${author.name}`)),
     h('ul', { class: 'chat-menu-list' }, entries));
 }
@@ -271,9 +281,19 @@ export function backchannelPanel(state, act) {
   input.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) { event.preventDefault(); form.requestSubmit(); }
   });
-  const element = h('div', { class: 'chat-panel-body' }, h('p', { class: 'muted' }, t('chat.staff_only')), list, form);
+  const concerns = h('ul', { class: 'chat-concerns' });
+  const noConcerns = h('p', { class: 'muted' }, t('chat.concerns_empty'));
+  const element = h('div', { class: 'chat-panel-body' }, h('p', { class: 'muted' }, t('chat.staff_only')), list, form,
+    h('h3', { class: 'chat-concerns-title' }, t('chat.concerns_title')), noConcerns, concerns);
   const cache = new Map();
+  const concernCache = new Map();
   const render = () => {
+    const rows = [...state.concerns.values()].sort((a, b) => String(b.ts).localeCompare(String(a.ts)));
+    reconcile(concerns, rows.map((row) => ({ key: row.id, sig: '', build: () => h('li', { class: 'chat-note chat-concern' },
+      h('p', { class: 'chat-text' }, row.text || ''),
+      row.note && h('p', {}, h('strong', {}, t('chat.concern_note')), ' ', row.note),
+      h('p', { class: 'muted' }, (row.by && row.by.name) || '', ' · ', clock(row.ts))) })), concernCache);
+    noConcerns.hidden = rows.length > 0;
     reconcile(list, state.notes.map((note) => ({ key: note.staff_seq ?? note.id, sig: '', build: () => h('li', { class: 'chat-note' },
       h('p', { class: 'chat-author' }, h('strong', {}, (note.author && note.author.name) || ''), ' ',
         note.ts && h('time', { class: 'muted', datetime: note.ts }, formatTime(note.ts))),

@@ -7,7 +7,8 @@ import { h, heading, toast } from '../ui.js';
 import { ChatSocket } from '../chat-socket.js';
 import { sessionHeader, connectionPill } from './chat-parts.js';
 import { Stream } from './chat-stream.js';
-import { wireCommonFrames, errorText, closedText } from './chat-frames.js';
+import { api } from '../api.js';
+import { wireCommonFrames, errorText, closedText, concernDialog } from './chat-frames.js';
 import { composer } from './chat-composer.js';
 import { queuePanel, questionsPanel, reportsPanel, backchannelPanel, handleMenu } from './chat-staff-panels.js';
 
@@ -86,7 +87,7 @@ export function staffRoom(view, session, me) {
   const pill = connectionPill();
   const socket = new ChatSocket(session.id, { as: null });
   const state = { me, session: { ...session }, canModerate: false, queue: new Map(), reports: new Map(),
-    claims: new Map(), notes: [], busy: new Set(), stream: null };
+    claims: new Map(), notes: [], concerns: new Map(), busy: new Set(), stream: null };
   const act = {
     moderate(frame) {
       if (!socket.send({ type: 'moderate', ...frame })) { toast(t('chat.error_not_connected')); return false; }
@@ -95,9 +96,11 @@ export function staffRoom(view, session, me) {
     },
     confirmModerate(frame, question) { if (window.confirm(question)) act.moderate(frame); },
     concern(target) {
-      const note = window.prompt(t('chat.concern_prompt'));
-      if (note === null) return;
-      toast(socket.send({ type: 'concern', ...target, note: note.trim() }) ? t('chat.concern_sent') : t('chat.error_not_connected'));
+      const found = target.seq ? stream.find({ seq: target.seq }) : null;
+      const text = found ? found.message.text : (state.queue.get(target.id) || {}).text;
+      concernDialog(text, (note) => {
+        if (!socket.send({ type: 'concern', ...target, note })) toast(t('chat.error_not_connected'));
+      });
     },
     answer(frame) { if (!socket.send({ type: 'answer', ...frame })) toast(t('chat.error_not_connected')); },
     claim(seq, claimed) { if (!socket.send({ type: 'claim', seq, claimed })) toast(t('chat.error_not_connected')); },
@@ -177,7 +180,12 @@ export function staffRoom(view, session, me) {
     state.notes.push(note);
     if (!note.author || note.author.id !== me.id) stream.announcer.add('message', t('chat.announce_note', { name: (note.author || {}).name || '' }));
   });
-  on('concern', () => toast(t('chat.concern_recorded')));
+  on('concern', (concern) => {
+    const found = concern.seq ? stream.find({ seq: concern.seq }) : null;
+    const held = state.queue.get(concern.message_id);
+    state.concerns.set(concern.id, { ...concern, text: found ? found.message.text : (held ? held.text : '') });
+    toast(t('chat.concern_recorded'));
+  });
   on('error', (frame) => { state.busy.clear(); toast(errorText(frame)); });
 
   const onKey = (event) => {
@@ -192,6 +200,12 @@ export function staffRoom(view, session, me) {
   document.addEventListener('keydown', onKey);
   const relayout = () => tabset.relayout();
   WIDE.addEventListener('change', relayout);
+  api.get(`/api/sessions/${encodeURIComponent(session.id)}/concerns`).then((body) => {
+    for (const row of body.concerns || []) {
+      if (!state.concerns.has(row.id)) state.concerns.set(row.id, { ...row, text: (row.detail || {}).text || '' });
+    }
+    notes.render();
+  }).catch(() => { /* offline: the live frames still arrive */ });
   socket.connect();
   return () => {
     socket.close(); header.stop(); stream.stop(); publicBox.stop();
