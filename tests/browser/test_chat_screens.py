@@ -252,3 +252,26 @@ def test_the_room_speaks_the_users_language(browser, live_server, goto, as_role,
     assert watching in page.locator(".chat-counts").inner_text()
     assert "chat." not in page.locator("main").inner_text()          # no untranslated keys
     context.close()
+
+
+def test_the_room_opens_offline_from_the_saved_copy_and_sends_when_back(page, context, goto, as_role, shell):
+    session = open_session(as_role)
+    room = f"/chat/{session['id']}"
+    goto(page, "/chat")
+    shell.wait_for_service_worker(page)
+    page.get_by_role("button", name="Join the chat").click()
+    wait_live(page)
+    page.reload()                                                    # now fetched through the worker
+    wait_live(page)
+    context.set_offline(True)
+    page.reload()
+    shell.wait_ready(page)
+    assert page.locator("h1").inner_text() == "Monday chat test"
+    page.locator('.chat-connection[data-state="offline"]').wait_for()
+    page.get_by_label("Your message").fill("sent from the bus")
+    page.get_by_label("Your message").press("Enter")
+    message(page, "sent from the bus").get_by_text("Sending…").wait_for()
+    context.set_offline(False)
+    wait_live(page)
+    message(page, "sent from the bus").get_by_text("Waiting for a moderator.").wait_for()
+    assert page.url.endswith(room)

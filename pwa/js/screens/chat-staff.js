@@ -137,7 +137,8 @@ export function staffRoom(view, session, me) {
 
   view.append(
     h('div', { class: 'chat-console' },
-      heading(session.title || t('chat.title'), ' ', h('span', { class: 'badge badge-verified' }, t('chat.console_badge'))),
+      heading(session.title || t('chat.title')),
+      h('p', { class: 'chat-console-badge' }, h('span', { class: 'badge badge-verified' }, t('chat.console_badge'))),
       header.element, pill.element, ctl.element, keysHelp, tabset.tablist,
       h('div', { class: 'chat-panels' }, panels.map((panel) => panel.section))));
   tabset.select(0);
