@@ -14,7 +14,7 @@ function archiveItem(answer) {
   return h('li', { class: 'card chat-archive-item' },
     h('article', { 'aria-labelledby': `answer-${answer.id}-q` },
       h('h2', { id: `answer-${answer.id}-q`, class: 'chat-archive-question' }, answer.question),
-      answerCard({ ...answer, author: null }),
+      answerCard({ ...answer, author: null, staff: null }),     // who answered is said once, below
       h('p', { class: 'muted' },
         staff.name && `${staff.name}, ${roleLabel(staff.role)} · `,
         answer.topic && TOPICS.includes(answer.topic) && `${t(`chat.topic_${answer.topic}`)} · `,
