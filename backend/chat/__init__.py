@@ -11,3 +11,15 @@ from . import answers, commands, retention, schedule, sessions, ws  # noqa: E402
 
 def init_app(app):
     app.config.setdefault("SOCK_SERVER_OPTIONS", {})
+    green_postgres()
+
+
+def green_postgres():
+    """Under gevent (gunicorn -k gevent monkey-patches first), make psycopg2 yield while it waits."""
+    try:
+        from gevent import monkey
+    except ImportError:
+        return
+    if monkey.is_module_patched("socket"):
+        from psycogreen.gevent import patch_psycopg
+        patch_psycopg()

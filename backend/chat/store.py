@@ -1,11 +1,29 @@
 """Database access for code running outside a request (sockets, broker threads).
 
-PostgreSQL: a pooled connection per block, so thousands of sockets share a small pool.
-SQLite: the thread keeps its connection open (closing the last one checkpoints the WAL, which is slow).
+A socket lives long, so it holds no connection between frames: each block takes one (pooled on
+PostgreSQL) and gives it back. On SQLite one extra connection stays open for the process, because
+closing the last connection checkpoints the WAL, which would make every close slow.
 """
+import sqlite3
+import threading
 from contextlib import contextmanager
 
 from ..db import db, is_postgres
+
+_keepers: dict = {}
+_lock = threading.Lock()
+
+
+def keep_sqlite_open():
+    path = getattr(db.obj, "database", None)
+    if is_postgres() or not path or path in _keepers:
+        return
+    with _lock:
+        if path not in _keepers:
+            keeper = sqlite3.connect(path, check_same_thread=False)
+            keeper.execute("PRAGMA journal_mode").fetchall()     # opens the WAL index: it now counts
+            keeper.execute("SELECT count(*) FROM sqlite_master").fetchall()
+            _keepers[path] = keeper
 
 
 @contextmanager
@@ -14,15 +32,16 @@ def db_connection():
     if not db.is_closed():
         yield
         return
+    keep_sqlite_open()
     db.connect(reuse_if_open=True)
     try:
         yield
     finally:
-        if is_postgres():
-            db.close()
+        db.close()
 
 
 def release_request_connection():
-    """A socket lives long: on PostgreSQL give the request's pooled connection back at once."""
-    if is_postgres() and not db.is_closed():
+    """Give the request's connection back once the socket is accepted."""
+    keep_sqlite_open()
+    if not db.is_closed():
         db.close()

@@ -99,6 +99,19 @@ def login_cookie(url):
     return "; ".join(f"{k}={v}" for k, v in http.cookies.items())
 
 
+def warm_up(url, session_id, cookie):
+    """Open and close a few sockets and send one message, so first-use costs are not counted."""
+    import websocket
+    ws_url = url.replace("http", "ws", 1) + f"/ws/sessions/{session_id}"
+    sockets = [websocket.create_connection(ws_url, origin=url, cookie=cookie if i == 0 else None, timeout=30)
+               for i in range(20)]
+    sockets[0].send(json.dumps({"type": "say", "cid": "warm-up", "text": "warm-up"}))
+    for ws in sockets:
+        while json.loads(ws.recv())["type"] != "message":
+            pass
+        ws.close()
+
+
 def run_server(kind, args):
     tmp = tempfile.mkdtemp(prefix=f"chatbench-{kind}-")
     port = free_port()
@@ -111,25 +124,47 @@ def run_server(kind, args):
     try:
         wait_healthy(url)
         worker = worker_pid(server.pid)
+        cookie = login_cookie(url)
+        warm_up(url, session_id, cookie)
         time.sleep(1.0)
         base_rss = rss_kib(worker)
-        load = subprocess.Popen([sys.executable, __file__, "--load", "--url", url, "--session", str(session_id),
-                                 "--cookie", login_cookie(url), "--clients", str(args.clients), "--rate", str(args.rate),
-                                 "--seconds", str(args.seconds), "--size", str(args.size)],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
-        assert load.stdout.readline().strip() == "CONNECTED"
-        time.sleep(2.0)
+        per_proc = -(-args.clients // args.procs)
+        loads = [subprocess.Popen([sys.executable, __file__, "--load", "--url", url, "--session", str(session_id),
+                                   "--cookie", cookie if i == 0 else "", "--clients", str(per_proc),
+                                   "--rate", str(args.rate), "--seconds", str(args.seconds), "--size", str(args.size),
+                                   "--connect-timeout", str(args.connect_timeout)],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+                 for i in range(args.procs)]
+        for load in loads:
+            assert load.stdout.readline().strip() == "CONNECTED"
+        time.sleep(3.0)
         idle_rss = rss_kib(worker)
-        load.stdin.write("GO\n")
-        load.stdin.flush()
-        result = json.loads(load.stdout.readline())
-        load.wait(timeout=60)
+        for load in loads:
+            load.stdin.write("GO\n")
+            load.stdin.flush()
+        parts = [json.loads(load.stdout.readline()) for load in loads]
+        for load in loads:
+            load.wait(timeout=60)
+        result = merge(parts)
         result.update(server=kind, mem_per_conn_kib=round((idle_rss - base_rss) / max(1, result["connected"]), 1),
                       base_rss_mib=round(base_rss / 1024, 1), idle_rss_mib=round(idle_rss / 1024, 1))
         return result
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def merge(parts):
+    latencies = sorted(x for part in parts for x in part["latencies"])
+    q = statistics.quantiles(latencies, n=100) if len(latencies) > 100 else [0] * 99
+    return {"connected": sum(p["connected"] for p in parts), "connect_s": max(p["connect_s"] for p in parts),
+            "sent": max(p["sent"] for p in parts), "p50_ms": round(q[49], 1), "p99_ms": round(q[98], 1),
+            "max_ms": round(latencies[-1], 1) if latencies else None,
+            "lost": sum(p["lost"] for p in parts), "duplicated": sum(p["duplicated"] for p in parts)}
 
 
 def print_table(rows, args):
@@ -150,7 +185,9 @@ def main():
     parser.add_argument("--rate", type=float, default=5.0)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--size", type=int, default=200)
-    parser.add_argument("--servers", default="gthread,gevent")
+    parser.add_argument("--servers", default="gevent,gthread")
+    parser.add_argument("--connect-timeout", type=float, default=240.0)
+    parser.add_argument("--procs", type=int, default=2, help="load processes (the first one also sends)")
     parser.add_argument("--load", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--url")
     parser.add_argument("--session", type=int)
@@ -174,6 +211,8 @@ async def receive(ws, rec: Receiver, ready: asyncio.Event):
     async for raw in ws:
         if raw.startswith('{"type":"message"'):
             text = json.loads(raw)["text"]
+            if text == "warm-up":
+                continue
             number, sent_ns, _ = text.split("|", 2)
             now = time.monotonic_ns()
             rec.seen[int(number)] = rec.seen.get(int(number), 0) + 1
@@ -201,36 +240,59 @@ async def open_client(url, headers, rec, limit):
     return ws, task
 
 
+async def drain(live, total, seconds):
+    """Wait until every receiver has every message, or nothing new arrived for 15 s."""
+    deadline = time.monotonic() + seconds + 120
+    last_count, last_change = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        count = sum(len(rec.seen) for rec in live)
+        if count == total * len(live):
+            return
+        if count != last_count:
+            last_count, last_change = count, time.monotonic()
+        elif time.monotonic() - last_change > 15:
+            return
+        await asyncio.sleep(0.5)
+
+
 async def load_main(args):
     ws_url = args.url.replace("http", "ws", 1) + f"/ws/sessions/{args.session}"
     limit = asyncio.Semaphore(64)
     receivers = [Receiver() for _ in range(args.clients)]
     started = time.monotonic()
-    results = await asyncio.gather(*(open_client(ws_url + "?as=observer", {"Origin": args.url}, rec, limit)
-                                     for rec in receivers), return_exceptions=True)
+    tasks = [asyncio.create_task(open_client(ws_url + "?as=observer", {"Origin": args.url}, rec, limit))
+             for rec in receivers]
+    pending = set(tasks)
+    while pending and time.monotonic() - started < args.connect_timeout:
+        _, pending = await asyncio.wait(pending, timeout=10)
+        print(f"  {len(tasks) - len(pending)}/{len(tasks)} sockets open after {time.monotonic() - started:.0f} s",
+              file=sys.stderr, flush=True)
+    for task in pending:
+        task.cancel()
+    results = [t.result() if t.done() and not t.cancelled() and t.exception() is None else RuntimeError("no socket")
+               for t in tasks]
     sockets = [r for r in results if not isinstance(r, BaseException)]
     connect_s = round(time.monotonic() - started, 1)
-    host_rec = Receiver()
-    host, _ = await open_client(ws_url, {"Origin": args.url, "Cookie": args.cookie}, host_rec, limit)
+    host = None
+    if args.cookie:
+        host, _ = await open_client(ws_url, {"Origin": args.url, "Cookie": args.cookie}, Receiver(), limit)
     print("CONNECTED", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
     total = int(args.rate * args.seconds)
-    t0 = time.monotonic()
-    for n in range(total):
-        delay = t0 + n / args.rate - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        head = f"{n}|{time.monotonic_ns()}|"
-        await host.send(json.dumps({"type": "say", "cid": f"b{n}", "text": head + "x" * (args.size - len(head))}))
-    await asyncio.sleep(3.0)
+    if host is not None:
+        t0 = time.monotonic()
+        for n in range(total):
+            delay = t0 + n / args.rate - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            head = f"{n}|{time.monotonic_ns()}|"
+            await host.send(json.dumps({"type": "say", "cid": f"b{n}", "text": head + "x" * (args.size - len(head))}))
     live = [rec for rec, r in zip(receivers, results) if not isinstance(r, BaseException)]
-    latencies = sorted(x for rec in live for x in rec.latencies)
+    await drain(live, total, args.seconds)
     lost = sum(1 for rec in live for n in range(total) if n not in rec.seen)
     duplicated = sum(count - 1 for rec in live for count in rec.seen.values() if count > 1)
-    q = statistics.quantiles(latencies, n=100) if len(latencies) > 100 else [0] * 99
     print(json.dumps({"connected": len(sockets), "connect_s": connect_s, "sent": total,
-                      "p50_ms": round(q[49], 1), "p99_ms": round(q[98], 1),
-                      "max_ms": round(latencies[-1], 1) if latencies else None,
+                      "latencies": [round(x, 2) for rec in live for x in rec.latencies],
                       "lost": lost, "duplicated": duplicated}), flush=True)
     os._exit(0)
 
