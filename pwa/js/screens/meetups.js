@@ -19,8 +19,12 @@ export function kindLabel(kind) {
   }[kind] || kind;
 }
 
+const ENDONYMS = { se: 'Davvisámegiella' };   // when the browser has no name for a language, its own name
+
 export function languageName(code) {
-  try { return new Intl.DisplayNames([document.documentElement.lang || 'en'], { type: 'language' }).of(code); } catch { return code; }
+  let name = code;
+  try { name = new Intl.DisplayNames([document.documentElement.lang || 'en'], { type: 'language' }).of(code); } catch { /* old browser */ }
+  return name && name !== code ? name : (ENDONYMS[code] || code);
 }
 
 /** "Fri 5 Jun, 17:00–20:00" or "Mon 1 Jul, 10:00 – Wed 3 Jul, 15:00" in city time. */
