@@ -222,3 +222,16 @@ def test_answer_rows_copy_the_question_without_a_handle(chat):
     host.send("answer", seq=1, verdict="depends", reason="On a bicycle, yes by law.")
     answer = Answer.get()
     assert answer.question == "Do I need a helmet?" and answer.published_at is None
+
+
+def test_sockets_are_told_when_the_clock_opens_the_session(chat):
+    from datetime import timedelta
+    from backend.models import utcnow
+    watcher = chat.observer()
+    session = chat.session()
+    session.starts_at, session.ends_at = utcnow() + timedelta(minutes=5), utcnow() + timedelta(minutes=60)
+    session.save()
+    actions.hub.check_states()                       # lobby noted
+    ChatSession.update(starts_at=utcnow() - timedelta(seconds=1)).where(ChatSession.id == chat.id).execute()
+    actions.hub.check_states()
+    assert watcher.last("state")["state"] == "open"

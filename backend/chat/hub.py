@@ -144,6 +144,7 @@ class Room:
         self.nodes = {}                  # node -> (counts, monotonic time)
         self.sent_presence = None
         self.dirty = True
+        self.state = None                # last clock state seen (scheduled/lobby/open/closed)
 
     def counts(self) -> dict:
         local = {"participants": 0, "observers": 0, "staff": 0}
@@ -276,15 +277,33 @@ class Hub:
                     conn.close(4003, "deactivated")
 
     def _tick_forever(self):
-        last_refresh = 0.0
+        last_refresh, ticks = 0.0, 0
         while True:
             time.sleep(PRESENCE_EVERY)
+            ticks += 1
             try:
                 refresh = time.monotonic() - last_refresh > PRESENCE_REFRESH
                 last_refresh = time.monotonic() if refresh else last_refresh
                 self.tick(refresh)
+                if ticks % 5 == 0:
+                    self.check_states()
             except Exception:
-                log.exception("presence tick failed")
+                log.exception("chat tick failed")
+
+    def check_states(self):
+        """Tell sockets when the clock moves a session on (lobby -> open -> closed)."""
+        from .planning import session_state_frame
+        if not self.rooms:
+            return
+        with db_connection():
+            for room in list(self.rooms.values()):
+                session = ChatSession.get_or_none(ChatSession.id == room.session_id)
+                if session is None:
+                    continue
+                frame = session_state_frame(session)
+                if room.state is not None and frame["state"] != room.state:
+                    room.fan_out("all", None, 0, encode(frame))
+                room.state = frame["state"]
 
     def tick(self, refresh=False):
         """Announce this node's counts and send changed totals to local sockets."""
