@@ -15,13 +15,11 @@ import './screens/home.js';
 import './screens/me.js';
 import './screens/notfound.js';
 import './screens/login.js';
-// Feature screens: uncomment YOUR line when your module exists (a missing module breaks the app).
+// Feature screens (a missing module stops the whole app: add the line with the file).
 import './screens/sectors.js';
 import './screens/chat.js';
 import './screens/meetups.js';
 import './screens/push.js';
-
-import './screens/placeholders.js';   // keep last: stand-ins until a feature screen claims the path
 
 async function boot() {
   await initI18n();
