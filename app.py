@@ -3,6 +3,7 @@ import argparse
 import os
 
 from backend import create_app
+from backend.tasks import huey  # noqa: F401  (the worker: `huey_consumer app.huey` sees every feature's jobs)
 
 app = create_app()
 

@@ -8,7 +8,8 @@ Features register their jobs on `huey` in their own modules, e.g.
     def purge_old_messages(): ...
 
 `python app.py` runs a consumer inside the web process (start_in_process_consumer); the Procfile's
-`worker` line runs `huey_consumer backend.tasks.huey` separately. Tests run tasks immediately.
+`worker` line runs `huey_consumer app.huey` (app.py imports every feature, so all jobs are registered).
+Tests run tasks immediately.
 """
 import functools
 import logging
