@@ -98,3 +98,16 @@ def test_deep_links_load_the_app_shell(client):
     response = client.get("/meetups/12")
     assert response.status_code == 200
     assert b"<html" in response.data.lower()
+
+
+def test_the_worker_entry_point_registers_every_features_jobs(tmp_path, monkeypatch):
+    """`huey_consumer app.huey` (the Procfile's worker) must know the jobs of every feature."""
+    import importlib
+    import sys
+    monkeypatch.setenv("TUTTU_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'worker.db'}")
+    sys.modules.pop("app", None)
+    entry = importlib.import_module("app")
+    names = set(entry.huey._registry._registry)
+    for module in ("push_jobs", "meetup_jobs", "chat.retention"):
+        assert any(name.startswith(f"backend.{module}.") for name in names), module
