@@ -421,3 +421,15 @@ def test_times_are_shown_in_the_city_time_zone_wherever_the_phone_is(app, browse
         assert city_time in label and phone_time not in label
     finally:
         context.close()
+
+
+def test_plurals_follow_each_languages_rules(page, goto):
+    goto(page, "/me")
+    page.get_by_text("Українська").click()
+    page.get_by_role("heading", name="Я", exact=True).wait_for()
+    plural = "async (n) => (await import('/js/i18n.js')).t('shell.new_items', { count: n })"
+    assert [page.evaluate(plural, n) for n in (1, 3, 5, 21, 1000)] == [
+        "1 новий запис", "3 нові записи", "5 нових записів", "21 новий запис", "1\u00a0000 нових записів"]
+    page.get_by_text("Suomi").click()
+    page.get_by_role("heading", name="Minä", exact=True).wait_for()
+    assert [page.evaluate(plural, n) for n in (1, 2)] == ["1 uusi kohde", "2 uutta kohdetta"]
