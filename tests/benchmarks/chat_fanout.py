@@ -76,6 +76,11 @@ def rss_kib(pid):
     return 0
 
 
+def cpu_seconds(pid):
+    fields = Path(f"/proc/{pid}/stat").read_text().split(") ")[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def wait_healthy(url, timeout=30):
     import urllib.request
     deadline = time.time() + timeout
@@ -139,13 +144,17 @@ def run_server(kind, args):
             assert load.stdout.readline().strip() == "CONNECTED"
         time.sleep(3.0)
         idle_rss = rss_kib(worker)
+        cpu_before = cpu_seconds(worker)
         for load in loads:
             load.stdin.write("GO\n")
             load.stdin.flush()
         parts = [json.loads(load.stdout.readline()) for load in loads]
+        server_cpu = cpu_seconds(worker) - cpu_before
         for load in loads:
             load.wait(timeout=60)
         result = merge(parts)
+        result.update(server_cpu_ms_per_msg=round(server_cpu * 1000 / max(1, result["sent"]), 1),
+                      load_cpu_pct=round(sum(p["cpu_s"] for p in parts) * 100 / max(1.0, result["busy_s"]), 0))
         result.update(server=kind, mem_per_conn_kib=round((idle_rss - base_rss) / max(1, result["connected"]), 1),
                       base_rss_mib=round(base_rss / 1024, 1), idle_rss_mib=round(idle_rss / 1024, 1))
         return result
@@ -164,18 +173,20 @@ def merge(parts):
     return {"connected": sum(p["connected"] for p in parts), "connect_s": max(p["connect_s"] for p in parts),
             "sent": max(p["sent"] for p in parts), "p50_ms": round(q[49], 1), "p99_ms": round(q[98], 1),
             "max_ms": round(latencies[-1], 1) if latencies else None,
-            "lost": sum(p["lost"] for p in parts), "duplicated": sum(p["duplicated"] for p in parts)}
+            "lost": sum(p["lost"] for p in parts), "duplicated": sum(p["duplicated"] for p in parts),
+            "busy_s": max(p["busy_s"] for p in parts)}
 
 
 def print_table(rows, args):
     print(f"\nchat fan-out: 1 session, {args.clients} observer sockets + 1 host, {args.rate} msg/s of {args.size} B "
           f"for {args.seconds} s; server and load on the same 2-core machine shared with other work")
     head = ("server", "connected", "connect s", "sent", "p50 ms", "p99 ms", "max ms", "lost", "dup",
-            "KiB/idle conn", "RSS idle MiB")
+            "KiB/idle conn", "RSS idle MiB", "srv CPU ms/msg", "load CPU %")
     print(" | ".join(f"{h:>12}" for h in head))
     for r in rows:
         cells = (r["server"], r["connected"], r["connect_s"], r["sent"], r["p50_ms"], r["p99_ms"], r["max_ms"],
-                 r["lost"], r["duplicated"], r["mem_per_conn_kib"], r["idle_rss_mib"])
+                 r["lost"], r["duplicated"], r["mem_per_conn_kib"], r["idle_rss_mib"], r["server_cpu_ms_per_msg"],
+                 r["load_cpu_pct"])
         print(" | ".join(f"{c!s:>12}" for c in cells))
 
 
@@ -279,6 +290,8 @@ async def load_main(args):
     print("CONNECTED", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
     total = int(args.rate * args.seconds)
+    import resource
+    usage0, busy0 = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
     if host is not None:
         t0 = time.monotonic()
         for n in range(total):
@@ -289,9 +302,12 @@ async def load_main(args):
             await host.send(json.dumps({"type": "say", "cid": f"b{n}", "text": head + "x" * (args.size - len(head))}))
     live = [rec for rec, r in zip(receivers, results) if not isinstance(r, BaseException)]
     await drain(live, total, args.seconds)
+    usage1 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_s = usage1.ru_utime + usage1.ru_stime - usage0.ru_utime - usage0.ru_stime
     lost = sum(1 for rec in live for n in range(total) if n not in rec.seen)
     duplicated = sum(count - 1 for rec in live for count in rec.seen.values() if count > 1)
-    print(json.dumps({"connected": len(sockets), "connect_s": connect_s, "sent": total,
+    print(json.dumps({"connected": len(sockets), "connect_s": connect_s, "sent": total, "cpu_s": cpu_s,
+                      "busy_s": time.monotonic() - busy0,
                       "latencies": [round(x, 2) for rec in live for x in rec.latencies],
                       "lost": lost, "duplicated": duplicated}), flush=True)
     os._exit(0)
