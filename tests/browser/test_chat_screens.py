@@ -67,6 +67,8 @@ def test_chat_screens_pass_axe(page, goto, as_role, axe, who):
     violations = axe(page, "#view")            # the header countdown is the shell's (see the report)
     assert violations == [], "\n".join(n for v in violations for n in v["nodes"])
     page.emulate_media(color_scheme="dark")
+    page.wait_for_function("() => getComputedStyle(document.body).backgroundColor !== 'rgb(246, 248, 251)'")
+    page.wait_for_timeout(300)                                           # let any transition finish
     violations = axe(page, "#view")            # the header countdown is the shell's (see the report)
     assert violations == [], "\n".join(n for v in violations for n in v["nodes"])
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
@@ -234,6 +236,7 @@ def test_slow_mode_explains_the_wait_and_ending_the_chat_closes_the_composer(pag
     page.locator(".chat-state", has_text="Ended").wait_for()
     assert page.get_by_label("Your message").is_disabled()
     assert page.get_by_text("This chat has ended. Read the answers in the archive.").is_visible()
+    assert page.get_by_role("link", name="Read earlier answers").get_attribute("href") == "/answers"
     host.context.close()
     assert page.console_errors == []
 

@@ -31,10 +31,16 @@ function saveVoted(id, seqs) { try { sessionStorage.setItem(votedKey(id), JSON.s
 
 /** The room for a youth (participant) or anyone watching (observer). Returns the teardown. */
 export function youthRoom(view, session, me, { observer }) {
-  const header = sessionHeader(session, { onChange: (state) => {
+  const stateChanged = (state) => {
     if (box) box.setAskAhead(['scheduled', 'lobby'].includes(state));
-    if (box && state === 'closed') box.disable(t('chat.error_closed'));
-  } });
+    if (state !== 'closed') return;
+    if (box) box.disable(t('chat.error_closed'));
+    if (!view.querySelector('.chat-after')) {
+      view.append(h('p', { class: 'chat-after' }, h('a', { href: '/answers', class: 'button button-secondary button-block' },
+        t('chat.archive_link'))));
+    }
+  };
+  const header = sessionHeader(session, { onChange: (state) => stateChanged(state) });
   const pill = connectionPill();
   const socket = new ChatSocket(session.id, { as: observer ? 'observer' : 'participant' });
   const myCids = new Set(socket.pending().map((item) => item.cid));
@@ -86,6 +92,8 @@ export function youthRoom(view, session, me, { observer }) {
     askingAhead() && rulesList(),
     stream.element,
     box && box.form].filter(Boolean));
+
+  if (header.state() === 'closed') stateChanged('closed');
 
   for (const item of socket.pending()) {
     stream.upsert({ cid: item.cid, text: item.text, question: item.question, mine: true, status: 'sending' }, { announce: false });
