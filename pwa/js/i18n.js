@@ -14,7 +14,7 @@ const STORAGE_KEY = 'tuttu.language';
 let language = 'en';
 let locale = 'en';        // the user's own tag for that language (en-GB, sv-FI) for date and number styles
 let catalog = {};
-let fallback = {};
+let fallback = {};       // English, loaded only when a catalog lacks a key
 let timeZone = DEFAULT_TIMEZONE;
 const listeners = new Set();
 
@@ -59,21 +59,27 @@ async function loadTimeZone() {
   } catch { /* keep the default zone */ }
 }
 
-/** Load the catalogs and the city time zone; call once before the first render. */
+const catalogs = {};     // lang -> loaded catalog
+
+async function catalogFor(lang) {
+  if (!catalogs[lang]) catalogs[lang] = await loadCatalog(lang);
+  return catalogs[lang];
+}
+
+/** Load the chosen catalog and the city time zone together; call once before the first render. */
 export async function initI18n() {
   const lang = preferredLanguage();
-  const [base] = await Promise.all([loadCatalog('en').catch(() => ({})), loadTimeZone()]);
-  fallback = base;
-  catalog = lang === 'en' ? base : await loadCatalog(lang).catch(() => base);
-  language = lang;
-  locale = localeFor(lang);
+  const [loaded] = await Promise.all([catalogFor(lang).catch(() => null), loadTimeZone()]);
+  language = loaded ? lang : 'en';
+  catalog = loaded || (await catalogFor('en').catch(() => ({})));
+  locale = localeFor(language);
   applyDocumentLanguage();
 }
 
 /** Switch language, remember it on this device, and tell every listener. */
 export async function setLanguage(lang) {
   if (!LANGUAGES.includes(lang)) throw new Error(`unknown language ${lang}`);
-  catalog = lang === 'en' ? fallback : await loadCatalog(lang);
+  catalog = await catalogFor(lang);
   language = lang;
   locale = localeFor(lang);
   try { localStorage.setItem(STORAGE_KEY, lang); } catch { /* storage blocked */ }
@@ -105,6 +111,8 @@ function formatValue(value) {
 export function t(key, vars = {}) {
   let entry = catalog[key] ?? fallback[key];
   if (entry === undefined) {
+    // Every catalog has every key (tests/test_i18n_catalogs.py); English is fetched only if one doesn't.
+    if (!catalogs.en) catalogFor('en').then((en) => { fallback = en; }).catch(() => {});
     console.warn(`i18n: missing key ${key}`);
     return key;
   }

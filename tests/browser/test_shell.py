@@ -127,9 +127,12 @@ def test_the_language_follows_the_browser(browser, live_server, locale, heading,
     context = browser.new_context(locale=locale, viewport={"width": 360, "height": 640}, base_url=live_server)
     try:
         page = context.new_page()
+        catalogs = []
+        page.on("request", lambda request: "/i18n/" in request.url and catalogs.append(request.url.rsplit("/", 1)[1]))
         page.goto("/")
         shell.wait_ready(page)
         assert page.locator("h1").inner_text() == heading
+        assert catalogs == [f"{locale.split('-')[0] if locale != 'de-DE' else 'en'}.json"], "only one catalog"
     finally:
         context.close()
 
