@@ -235,3 +235,16 @@ def test_sockets_are_told_when_the_clock_opens_the_session(chat):
     ChatSession.update(starts_at=utcnow() - timedelta(seconds=1)).where(ChatSession.id == chat.id).execute()
     actions.hub.check_states()
     assert watcher.last("state")["state"] == "open"
+
+
+def test_a_blocked_device_stays_out_under_a_new_identity(chat):
+    from backend.models import Youth
+    host, teen = chat.staffer(), chat.youth(device="device-hash-1")
+    host.send("moderate", action="mode", mode="open")
+    seq = teen.send("say", cid="a", text="spam")["seq"]
+    host.send("moderate", action="block", seq=seq)
+    assert teen.close_code == 4009 and teen.last("sanction")["kind"] == "block"
+    fresh = Peer(chat.id, "participant", youth=Youth.create(handle="BrandNew1"), device="device-hash-1").join()
+    assert fresh.close_code == 4009
+    other_device = Peer(chat.id, "participant", youth=Youth.create(handle="BrandNew2"), device="device-hash-2").join()
+    assert other_device.close_code is None and other_device.frames[0]["type"] == "welcome"

@@ -54,7 +54,8 @@ def server_command(kind, port, clients):
     base = [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}", "--timeout", "0",
             "--backlog", "4096", "--keep-alive", "30", "--log-level", "warning"]
     if kind == "gthread":
-        return base + ["--worker-class", "gthread", "--threads", str(clients + 64), "app:app"]
+        return base + ["--worker-class", "gthread", "--threads", str(clients + 64),
+                       "--worker-connections", str(clients + 1000), "app:app"]
     return base + ["--worker-class", "gevent", "--worker-connections", str(clients + 1000), "app:app"]
 
 
