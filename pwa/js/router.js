@@ -68,8 +68,24 @@ export function navigate(url, { replace = false } = {}) {
   return render({ focus: true });
 }
 
-/** Render the screen for the current location again (after a language switch, say). */
-export function refresh() { return render({ focus: false }); }
+/** Render the screen for the current location again (after a language switch, say), keeping the
+ * scroll position and, where the same control exists again, the keyboard focus. */
+export async function refresh() {
+  const scrollY = window.scrollY;
+  const again = focusSelector(document.activeElement);
+  await render({ focus: false });
+  window.scrollTo(0, scrollY);
+  const target = again && document.querySelector(again);
+  if (target) target.focus({ preventScroll: true });
+}
+
+function focusSelector(el) {
+  if (!el || el === document.body || !document.getElementById('view').contains(el)) return null;
+  if (el.id) return `#${CSS.escape(el.id)}`;
+  if (!el.name) return null;
+  const value = el.type === 'radio' || el.type === 'checkbox' ? `[value="${CSS.escape(el.value)}"]` : '';
+  return `main ${el.tagName.toLowerCase()}[name="${CSS.escape(el.name)}"]${value}`;
+}
 
 async function runTeardown() {
   if (!current) return;

@@ -436,3 +436,14 @@ def test_plurals_follow_each_languages_rules(page, goto):
     page.get_by_text("Suomi").click()
     page.get_by_role("heading", name="Minä", exact=True).wait_for()
     assert [page.evaluate(plural, n) for n in (1, 2)] == ["1 uusi kohde", "2 uutta kohdetta"]
+
+
+def test_switching_language_with_the_keyboard_keeps_the_focus(page, goto):
+    goto(page, "/me")
+    page.get_by_role("radio", name="English").focus()
+    page.keyboard.press("ArrowDown")
+    page.get_by_role("heading", name="Minä", exact=True).wait_for()
+    page.wait_for_function("() => document.activeElement.value === 'fi'")
+    page.keyboard.press("ArrowDown")
+    page.get_by_role("heading", name="Jag", exact=True).wait_for()
+    page.wait_for_function("() => document.activeElement.value === 'sv' && document.activeElement.checked")
