@@ -25,6 +25,9 @@ const STABLE_AFTER_MS = 10_000;        // a connection live this long resets the
 // Close codes after which reconnecting cannot help (docs/chat-protocol.md "Close codes"):
 // 1009 frame too big, 4001 login required, 4003 staff deactivated, 4004 no such session, 4009 removed.
 export const FINAL_CLOSE_CODES = new Set([1008, 1009, 4001, 4003, 4004, 4009]);
+// The same reasons as frames, in case the close code itself is lost on the way (a proxy, a dev server):
+// an `error` before `welcome` (the join was refused) or a `sanction` that removes us.
+const REFUSALS = { login_required: 4001, deactivated: 4003, not_found: 4004, removed: 4009 };
 // Frames that carry a sequence number: de-duplicated, and the highest is sent back on reconnect.
 // Public seq (messages and answer cards) -> ?since=; backchannel staff_seq -> ?staff_since=.
 const SEQUENCED = { message: 'seq', answer: 'seq', staff: 'staff_seq' };
@@ -54,6 +57,7 @@ export class ChatSocket extends EventTarget {
     this.lastHeard = 0;
     this.everLive = false;
     this.liveSince = 0;
+    this.refusedWith = 0;                 // a final close code announced by a frame
     this.outbox = this.loadOutbox();      // [{cid, frame, sentAt}] waiting for an ack
     this.attempt = 0;
     this.ws = null;
@@ -69,6 +73,7 @@ export class ChatSocket extends EventTarget {
   connect() {
     this.closedByUs = false;
     this.finalClose = null;
+    this.refusedWith = 0;
     window.addEventListener('online', this.onOnline);
     window.addEventListener('offline', this.onOffline);
     document.addEventListener('visibilitychange', this.onVisible);
@@ -130,6 +135,10 @@ export class ChatSocket extends EventTarget {
     if (frame.type === 'welcome') { this.welcomed(frame); return; }
     if (frame.type === 'pong') return;
     if (frame.type === 'caught_up') this.caughtUp = true;
+    if (frame.type === 'error' && (this.state !== 'live' || frame.code === 'deactivated') && REFUSALS[frame.code]) {
+      this.refusedWith = REFUSALS[frame.code];
+    }
+    if (frame.type === 'sanction' && (frame.kind === 'remove' || frame.kind === 'block')) this.refusedWith = 4009;
     if (frame.type === 'ack' || frame.type === 'status' || (frame.type === 'error' && frame.cid)) this.acked(frame);
     const counter = SEQUENCED[frame.type];
     const value = counter && frame[counter];
@@ -165,8 +174,9 @@ export class ChatSocket extends EventTarget {
     // (a restart loop) keeps getting the growing, jittered delays instead of a reconnect storm.
     if (this.liveSince && Date.now() - this.liveSince > STABLE_AFTER_MS) this.attempt = 0;
     this.liveSince = 0;
-    if (FINAL_CLOSE_CODES.has(event.code)) {
-      this.finalClose = { code: event.code, reason: event.reason || '' };
+    const code = FINAL_CLOSE_CODES.has(event.code) ? event.code : this.refusedWith;
+    if (code) {
+      this.finalClose = { code, reason: event.reason || '' };
       this.setState('closed', this.finalClose);
       return;
     }

@@ -291,5 +291,18 @@ def test_me_too_orders_questions_and_a_report_leads_to_delete_and_mute(person, g
     rude.wait_for(state="detached")
     message(asker, "lol this chat is stupid").get_by_text("Removed by a moderator.").wait_for()
     assert host.locator("#chat-panel-reports").get_by_text("No reports.").is_visible()
+
+    # Removing the asker from the chat ends their socket for good; the screen says why.
+    host.on("dialog", lambda dialog: dialog.accept())
+    helmet = message(host, "Do I need a helmet on a moped?")
+    helmet.locator("summary", has_text="Actions").click()
+    helmet.get_by_role("button", name="Remove from chat").click()
+    asker.get_by_text("A moderator removed you from this chat.").first.wait_for()
+    assert asker.locator(".chat-connection").get_attribute("data-state") == "closed"
+    assert asker.get_by_label("Your message").is_disabled()
+    asker.reload()                                                     # can't rejoin this session
+    asker.locator('.chat-connection[data-state="closed"]').wait_for()
+    assert asker.get_by_label("Your message").is_disabled()
+    assert "A moderator removed you from this chat." in asker.locator("form.chat-composer").inner_text()
     for page in (host, asker, voter):
         assert page.console_errors == []

@@ -158,6 +158,9 @@ export class Stream {
 
   /** Published messages stand in seq order (the server's order); ones without a seq yet go last. */
   place(li, seq) {
+    const last = this.list.lastElementChild;
+    const lastSeq = last ? Number.parseInt(last.dataset.seq, 10) : NaN;
+    if (!last || !Number.isInteger(seq) || (Number.isInteger(lastSeq) && lastSeq < seq)) { this.list.append(li); return; }
     if (Number.isInteger(seq)) {
       for (const other of this.list.children) {
         const otherSeq = Number.parseInt(other.dataset.seq, 10);
