@@ -207,8 +207,13 @@ def main():
     args = parser.parse_args()
     if args.load:
         return asyncio.run(load_main(args))
-    rows = [run_server(kind, args) for kind in args.servers.split(",")]
-    print_table(rows, args)
+    rows = []
+    for kind in args.servers.split(","):
+        try:
+            rows.append(run_server(kind, args))
+        except Exception as exc:            # report the others anyway
+            print(f"{kind}: failed: {exc!r}", file=sys.stderr)
+        print_table(rows, args)
 
 
 # --- the load process ------------------------------------------------------------------------------
@@ -271,6 +276,9 @@ async def load_main(args):
     ws_url = args.url.replace("http", "ws", 1) + f"/ws/sessions/{args.session}"
     limit = asyncio.Semaphore(64)
     receivers = [Receiver() for _ in range(args.clients)]
+    host = None
+    if args.cookie:            # the sender first, so it always has a socket
+        host, _ = await open_client(ws_url, {"Origin": args.url, "Cookie": args.cookie}, Receiver(), limit)
     started = time.monotonic()
     tasks = [asyncio.create_task(open_client(ws_url + "?as=observer", {"Origin": args.url}, rec, limit))
              for rec in receivers]
@@ -285,9 +293,6 @@ async def load_main(args):
                for t in tasks]
     sockets = [r for r in results if not isinstance(r, BaseException)]
     connect_s = round(time.monotonic() - started, 1)
-    host = None
-    if args.cookie:
-        host, _ = await open_client(ws_url, {"Origin": args.url, "Cookie": args.cookie}, Receiver(), limit)
     print("CONNECTED", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
     total = int(args.rate * args.seconds)
