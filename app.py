@@ -2,8 +2,12 @@
 import argparse
 import os
 
-from backend import create_app
-from backend.tasks import huey  # noqa: F401  (the worker: `huey_consumer app.huey` sees every feature's jobs)
+if __name__ == "__main__" and os.environ.get("TUTTU_WORKER_CLASS", "gevent") == "gevent":
+    from gevent import monkey      # the embedded server runs gevent: patch before anything imports ssl/socket
+    monkey.patch_all()
+
+from backend import create_app  # noqa: E402
+from backend.tasks import huey  # noqa: F401,E402  (the worker: `huey_consumer app.huey` sees every feature's jobs)
 
 app = create_app()
 

@@ -1,8 +1,12 @@
 """The embedded server for `python app.py`: gunicorn in-process, one worker, jobs beside it.
 
-One worker process keeps the in-process broker and job consumer meaningful; threads hold the
-WebSocket connections. Production runs the Procfile's web and worker lines instead.
+One worker process keeps the in-process broker and job consumer meaningful; gevent greenlets hold
+the WebSocket connections (tests/benchmarks/chat_fanout.py: about 54 KiB per idle chat socket against
+~200 KiB with gthread threads). TUTTU_WORKER_CLASS=gthread switches back. Production runs the
+Procfile's web and worker lines instead.
 """
+import os
+
 from gunicorn.app.base import BaseApplication
 
 
@@ -21,6 +25,8 @@ class EmbeddedServer(BaseApplication):
 
 
 def _start_jobs(worker):
+    from .chat import green_postgres
+    green_postgres()               # the worker is monkey-patched now; psycopg2 must yield too
     from .tasks import start_in_process_consumer
     start_in_process_consumer()
 
@@ -34,8 +40,9 @@ def serve(app, host: str, port: int, threads: int = 256):
     options = {
         "bind": f"{host}:{port}",
         "workers": 1,
-        "worker_class": "gthread",
+        "worker_class": os.environ.get("TUTTU_WORKER_CLASS", "gevent"),
         "threads": threads,
+        "worker_connections": 10000,
         "timeout": 0,
         "graceful_timeout": 5,
         "keepalive": 30,

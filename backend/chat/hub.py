@@ -248,13 +248,15 @@ class Hub:
         room = conn.room
         if room is None:
             return
-        with self.lock:
+        with self.lock:              # no I/O while holding it (under gevent it may be a real OS lock)
             room.connections.discard(conn)
             room.dirty = True
-            if not room.connections:
+            emptied = not room.connections and self.rooms.get(room.session_id) is room
+            if emptied:
                 self.broker.unsubscribe(room.token)
                 self.rooms.pop(room.session_id, None)
-                self.control(room.session_id, control="presence", node=self.node, counts=room.counts())
+        if emptied:
+            self.control(room.session_id, control="presence", node=self.node, counts=room.counts())
 
     def connections(self, session_id=None):
         rooms = [self.rooms.get(session_id)] if session_id else list(self.rooms.values())
