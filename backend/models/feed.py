@@ -81,8 +81,9 @@ class Post(BaseModel):
                 .switch(cls).join(Sector, JOIN.LEFT_OUTER, on=(cls.sector == Sector.id)))
 
     @classmethod
-    def page_ids(cls, sectors=(), officers=(), city_wide=False, before=None, limit=20) -> list[int]:
-        """Ids of the newest unpinned posts from these sources, older than `before` = (created_at, id).
+    def page_query(cls, sectors=(), officers=(), city_wide=False, before=None, limit=20):
+        """(sql, params) selecting the ids of the newest unpinned posts from these sources, older than
+        `before` = (created_at, id); None when there are no sources.
 
         One UNION of per-source branches, each an index range scan of at most `limit` rows, so a page
         costs the same on page 1 and page 500 (keyset, never OFFSET).
@@ -91,7 +92,7 @@ class Post(BaseModel):
         conditions = ([("sector_id = " + p, [s]) for s in sectors] + [("author_id = " + p, [o]) for o in officers]
                       + ([("sector_id IS NULL", [])] if city_wide else []))
         if not conditions:
-            return []
+            return None
         keyset, keyset_params = "", []
         if before is not None:
             stamp = before[0] if is_postgres() else before[0].isoformat(" ")
@@ -102,30 +103,31 @@ class Post(BaseModel):
                             f" AND pinned = {p}{keyset} ORDER BY created_at DESC, id DESC LIMIT {p}) AS b{n}")
             params += [*values, False, *keyset_params, limit]
         if len(branches) == 1:
-            sql = branches[0]
-        else:
-            sql = (f"SELECT id FROM ({' UNION '.join(branches)}) AS merged"
-                   f" ORDER BY created_at DESC, id DESC LIMIT {p}")
-            params.append(limit)
-        return [row[0] for row in db.execute_sql(sql, params).fetchall()]
+            return branches[0], params
+        return (f"SELECT id FROM ({' UNION '.join(branches)}) AS merged"
+                f" ORDER BY created_at DESC, id DESC LIMIT {p}"), params + [limit]
+
+    @classmethod
+    def page_ids(cls, *sources, **options) -> list[int]:
+        query = cls.page_query(*sources, **options)
+        return [row[0] for row in db.execute_sql(*query).fetchall()] if query else []
 
     @classmethod
     def page(cls, sectors=(), officers=(), city_wide=False, before=None, limit=20) -> list[dict]:
-        """One feed page as public dicts, newest first (two queries, no model objects built)."""
-        ids = cls.page_ids(sectors, officers, city_wide, before, limit)
-        if not ids:
+        """One feed page as public dicts, newest first: one query (the page's ids joined to the posts)."""
+        query = cls.page_query(sectors, officers, city_wide, before, limit)
+        if query is None:
             return []
-        found = {row["id"]: row for row in cls.by_ids(ids)}
-        return [found[i] for i in ids if i in found]
+        return cls.public_rows("1 = 1", query[1], source=f"({query[0]}) AS top JOIN post AS p ON p.id = top.id")
 
     @classmethod
-    def public_rows(cls, where: str, params: list) -> list[dict]:
+    def public_rows(cls, where: str, params: list, source: str = "post AS p") -> list[dict]:
         """Public dicts of the posts matching the SQL `where`, newest first, author and sector joined.
 
         Plain SQL on purpose: the feed runs it on every page and building it with the query builder
         cost more than running it.
         """
-        sql = (f"SELECT {PUBLIC_SQL_COLUMNS} FROM post AS p JOIN staff AS a ON a.id = p.author_id"
+        sql = (f"SELECT {PUBLIC_SQL_COLUMNS} FROM {source} JOIN staff AS a ON a.id = p.author_id"
                f" LEFT JOIN sector AS s ON s.id = p.sector_id WHERE {where} ORDER BY p.created_at DESC, p.id DESC")
         stamp, as_json = cls.created_at.python_value, cls.tags.python_value
         return [public_post(row[0], row[1], as_json(row[2]), row[3], stamp(row[4]), stamp(row[5]), as_json(row[6]),

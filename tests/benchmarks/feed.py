@@ -82,8 +82,11 @@ def seed(n_posts, n_sectors, n_youth, rng):
     with db.atomic():
         for chunk in chunks(follows):
             Follow.insert_many(chunk).execute()
-    if is_postgres():
-        db.execute_sql("ANALYZE")
+    if is_postgres():               # settle the freshly loaded tables now, not in autovacuum during the timing
+        connection = db.connection()
+        connection.autocommit, before = True, connection.autocommit
+        connection.cursor().execute("VACUUM ANALYZE")
+        connection.autocommit = before
     else:
         db.execute_sql("ANALYZE")
     return sectors, officers, youth_ids, len(follows)
@@ -144,19 +147,8 @@ def percentile(values, fraction):
 
 def explain(rng, sectors, officers):
     """Print the plan of a typical Home page query (3 sectors, 1 officer, city-wide, with a cursor)."""
-    captured = []
-    original = db.obj.execute_sql
-
-    def capture(sql, params=None, *args, **kwargs):
-        captured.append((sql, params))
-        return original(sql, params, *args, **kwargs)
-    db.obj.execute_sql = capture
-    try:
-        Post.page_ids([s.id for s in sectors[:3]], [officers[-1].id], True,
-                      before=(utcnow() - timedelta(days=100), 2**31 - 1))
-    finally:
-        db.obj.execute_sql = original
-    sql, params = captured[0]
+    sql, params = Post.page_query([s.id for s in sectors[:3]], [officers[-1].id], True,
+                                  before=(utcnow() - timedelta(days=100), 2**31 - 1))
     prefix = "EXPLAIN " if is_postgres() else "EXPLAIN QUERY PLAN "
     print(f"\nPlan of the Home page query ({'PostgreSQL' if is_postgres() else 'SQLite'}):")
     for row in db.execute_sql(prefix + sql, params).fetchall():
