@@ -98,7 +98,7 @@ def test_retention_purges_messages_but_keeps_the_archive(app):
         teen = Youth.create(handle="OldTeen1")
         q = ChatMessage.create(session=session, seq=1, cid="y:1", youth=teen, text="Q?", state="published", is_question=True)
         ChatMessage.create(session=session, cid="y:2", youth=teen, text="held", state="held")
-        Answer.create(message=q, session=session, question="Q?", verdict="yes", reason="R", published_at=now)
+        Answer.create(message=q.id, session=session, question="Q?", verdict="yes", reason="R", published_at=now)
         assert purge_chat(now + timedelta(days=8))["held"] == 1
         assert ChatMessage.select().count() == 1
         assert purge_chat(now + timedelta(days=31))["published"] == 1

@@ -248,3 +248,15 @@ def test_a_blocked_device_stays_out_under_a_new_identity(chat):
     assert fresh.close_code == 4009
     other_device = Peer(chat.id, "participant", youth=Youth.create(handle="BrandNew2"), device="device-hash-2").join()
     assert other_device.close_code is None and other_device.frames[0]["type"] == "welcome"
+
+
+def test_erasing_a_youth_keeps_the_archived_answer_to_their_question(chat):
+    from backend.models import Youth
+    host, teen = chat.staffer(), chat.youth()
+    held = teen.send("say", cid="q", text="Can I film a police check?", question=True)
+    host.send("moderate", action="approve", id=held["id"])
+    host.send("answer", seq=1, verdict="depends", reason="In public you may, if you don't disturb the work.")
+    host.send("moderate", action="publish", seq=2, topic="law")
+    Youth.get_by_id(teen.conn.youth_id).erase()
+    assert ChatMessage.select().where(ChatMessage.youth == teen.conn.youth_id).count() == 0
+    assert Answer.get().published_at is not None and Answer.get().question == "Can I film a police check?"

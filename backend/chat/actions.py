@@ -112,7 +112,7 @@ def welcome(session, conn, room) -> dict:
             "removed": [m.seq for m in base.where(ChatMessage.state == ChatMessage.DELETED, ChatMessage.seq.is_null(False))],
             "questions": {str(m.seq): m.votes for m in base.where(ChatMessage.state == ChatMessage.PUBLISHED,
                                                                  ChatMessage.is_question == True, ChatMessage.votes > 0)},  # noqa: E712
-            "answered": [a.message.seq for a in Answer.select(Answer, ChatMessage).join(ChatMessage, on=Answer.message)
+            "answered": [m.seq for m in ChatMessage.select(ChatMessage.seq).join(Answer, on=(Answer.message == ChatMessage.id))
                          .where(Answer.session == session.id)]}
     if conn.role == "participant":
         body["mine"] = [F.mine_item(m) for m in base.where(ChatMessage.youth == conn.youth_id,

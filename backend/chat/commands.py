@@ -48,7 +48,7 @@ def seed_chat(city):
                text="E-scooters are for one person only; a passenger makes braking and steering unsafe.")
     session.last_seq = seq
     session.save()
-    archived = Answer.create(message=question, card=card, session=session, staff=officer, question=question.text, verdict="no",
+    archived = Answer.create(message=question.id, card=card.id, session=session, staff=officer, question=question.text, verdict="no",
                   reason=card.text, topic="traffic", published_at=city.now, published_by=host)
     index_answer(archived)
     plan_sessions(city.now)

@@ -134,8 +134,9 @@ class Answer(BaseModel):
     VERDICTS = ("yes", "no", "depends")
     TOPICS = ("law", "traffic", "online", "safety", "substances", "school", "home", "police", "other")
 
-    message = ForeignKeyField(ChatMessage, null=True, unique=True, backref="answers", on_delete="SET NULL")
-    card = ForeignKeyField(ChatMessage, null=True, backref="cards", on_delete="SET NULL")
+    # ids, not foreign keys: erasing a youth or purging messages must never take an archived answer along
+    message = IntegerField(null=True, unique=True)     # the question's ChatMessage id
+    card = IntegerField(null=True)                     # the answer card's ChatMessage id
     session = ForeignKeyField(ChatSession, null=True, on_delete="SET NULL")
     staff = ForeignKeyField(Staff, null=True, backref="answers", on_delete="SET NULL")
     question = TextField()                    # the question text, copied without any handle
