@@ -104,7 +104,7 @@ class ChatMessage(BaseModel):
 
     @classmethod
     def stream(cls, session_id, since=0, channel="public"):
-        """What a (re)connecting client missed: published or deleted-after-publish items after `since`."""
+        """What a (re)connecting client missed: published items of a stream after `since`, in order."""
         return (cls.select().where(cls.session == session_id, cls.channel == channel, cls.seq > since,
                                    cls.state == cls.PUBLISHED).order_by(cls.seq))
 
