@@ -32,7 +32,8 @@ const REFUSALS = { login_required: 4001, deactivated: 4003, not_found: 4004, rem
 // Public seq (messages and answer cards) -> ?since=; backchannel staff_seq -> ?staff_since=.
 const SEQUENCED = { message: 'seq', answer: 'seq', staff: 'staff_seq' };
 
-function newCid() {
+/** A client id for a message: random, [A-Za-z0-9-], at most 40 characters (the protocol's cid). */
+export function newCid() {
   if (crypto.randomUUID) return crypto.randomUUID();
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -2,7 +2,18 @@
 wait for the chat connection, and read the stream the way a user sees it."""
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from tests.conftest import PASSWORD  # the staff password of the `city` fixture
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Every test's database starts ids at 1 again, but the chat's token buckets live in the process and
+    are keyed by (session id, person id): without this a previous test's youth 1 spends this one's tokens."""
+    from backend.chat import actions
+    actions._buckets.clear()
+    yield
 
 
 def open_session(as_role, minutes_from_now=-1, minutes=60, title="Monday chat test"):

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from chat_helpers import login_staff, open_session, stream_texts, wait_live
+from chat_helpers import fresh_rate_limits, login_staff, open_session, stream_texts, wait_live  # noqa: F401 (autouse fixture)
 
 PHONE = {"width": 360, "height": 640}
 LAPTOP = {"width": 1280, "height": 800}

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from chat_helpers import login_staff, open_session, wait_live
+from chat_helpers import fresh_rate_limits, login_staff, open_session, wait_live  # noqa: F401 (autouse fixture)
 
 
 def test_lobby_shows_the_next_session_with_rules_and_both_ways_in(page, goto, as_role):

@@ -1,6 +1,6 @@
 """The chat connection module (pwa/js/chat-socket.js) in a real Chromium against the live server:
 backoff with jitter, de-duplication by seq, and a server-side drop healed by itself with ?since=."""
-from chat_helpers import login_staff, open_session, stream_texts, wait_live
+from chat_helpers import fresh_rate_limits, login_staff, open_session, stream_texts, wait_live  # noqa: F401 (autouse fixture)
 
 from backend.chat.hub import hub
 

@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { t, formatTime } from '../i18n.js';
 import { h, heading, toast, errorMessage } from '../ui.js';
 import { becomeYouth } from '../session.js';
-import { ChatSocket } from '../chat-socket.js';
+import { ChatSocket, newCid } from '../chat-socket.js';
 import { helpBox, sessionHeader, connectionPill, rulesList } from './chat-parts.js';
 import { Stream, holdReasonText } from './chat-stream.js';
 import { wireCommonFrames, isMine, ownStatus, errorText, closedText, reportDialog } from './chat-frames.js';
@@ -72,7 +72,7 @@ export function youthRoom(view, session, me, { observer }) {
 
   function send(text, question, cid = undefined) {
     if (askingAhead()) {
-      const id = cid || (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()));
+      const id = cid || newCid();
       myCids.add(id);
       stream.upsert({ cid: id, text, question: true, mine: true, status: 'sending', author: { kind: 'youth', handle: you.handle } });
       askAhead(text, id);
