@@ -7,7 +7,7 @@
 Times the whole request through Flask (login cookie, follows lookup, the page query, JSON) for the first
 page, the next pages (following next_cursor) and deep pages (a cursor months back), for the Home feed
 and a sector's public feed. Prints p50/p99 per kind of page. Goal: p99 under 20 ms. The PostgreSQL
-database named by the URL is EMPTIED first (all Tuttu tables truncated): use a scratch database.
+database named by the URL is EMPTIED first (its public schema is dropped): use a scratch database.
 """
 import argparse
 import gc
@@ -27,7 +27,7 @@ os.environ.setdefault("TUTTU_TASKS_IMMEDIATE", "1")
 from backend import create_app  # noqa: E402
 from backend.db import db, is_postgres  # noqa: E402
 from backend.demo import cell_polygon  # noqa: E402
-from backend.models import ALL_MODELS, Sector, Staff, Youth, utcnow  # noqa: E402
+from backend.models import Sector, Staff, Youth, utcnow  # noqa: E402
 from backend.models.feed import Follow, Post  # noqa: E402
 
 TOPICS = list(Post.TOPICS)
@@ -36,6 +36,12 @@ TEXT = ("Scooters on the pavement near the school again this week. Please ride o
 
 
 def make_app(url, workdir):
+    if url.startswith("postgres"):          # a scratch database: start from an empty schema every run
+        from backend.db import database_from_url
+        scratch = database_from_url(url)
+        scratch.execute_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        scratch.commit() if scratch.in_transaction() else None
+        scratch.close_all() if hasattr(scratch, "close_all") else scratch.close()
     config = {"TESTING": True, "INSTANCE_PATH": workdir, "SECRET_KEY": secrets.token_hex(16), "DATABASE_URL": url,
               "RATELIMIT_ENABLED": False, "MEDIA_PATH": os.path.join(workdir, "media"), "REDIS_URL": None}
     return create_app(config)
@@ -48,9 +54,6 @@ def chunks(rows, size=2000):
 
 def seed(n_posts, n_sectors, n_youth, rng):
     """Sectors with two officers each, posts over a year (5% city-wide, one pinned per officer), follows."""
-    if is_postgres():
-        tables = ", ".join(f'"{m._meta.table_name}"' for m in ALL_MODELS)
-        db.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     now = utcnow()
     with db.atomic():
         sectors = [Sector.create(slug=f"s{i}", name=f"Sector {i}", geometry=cell_polygon(i), office_hours=[])
