@@ -51,15 +51,23 @@ PRECACHE_DIRS = ("js", "css", "i18n")
 PRECACHE_EXTRA = ("/", "/offline.html", "/manifest.webmanifest", "/icons/icon-192.png")
 
 
+_build_cache = {}
+
+
 def shell_build():
     """The shell's content hash (a new hash makes browsers install a new service worker) and its files."""
     files = sorted(p for d in PRECACHE_DIRS for p in (PWA / d).rglob("*") if p.is_file() and p.suffix in (".js", ".css", ".json"))
-    digest = hashlib.sha256()
-    for path in files + [PWA / "index.html", PWA / "offline.html", PWA / "manifest.webmanifest", PWA / "sw.js"]:
-        if path.is_file():
+    icons = sorted((PWA / "icons").glob("icon-*.png"))
+    hashed = [p for p in files + icons + [PWA / n for n in ("index.html", "offline.html", "manifest.webmanifest", "sw.js")]
+              if p.is_file()]
+    stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in hashed)
+    if _build_cache.get("stamp") != stamp:        # re-hash only when a file changed
+        digest = hashlib.sha256()
+        for path in hashed:
             digest.update(path.relative_to(PWA).as_posix().encode() + b"\0" + path.read_bytes())
-    urls = list(PRECACHE_EXTRA) + ["/" + p.relative_to(PWA).as_posix() for p in files]
-    return {"version": digest.hexdigest()[:12], "files": urls}
+        urls = list(PRECACHE_EXTRA) + ["/" + p.relative_to(PWA).as_posix() for p in files]
+        _build_cache.update(stamp=stamp, build={"version": digest.hexdigest()[:12], "files": urls})
+    return _build_cache["build"]
 
 
 @bp.get("/sw.js")
