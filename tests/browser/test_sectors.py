@@ -152,3 +152,11 @@ def test_point_in_polygon_on_the_phone_handles_holes_and_multipolygons(page, got
                 geo.findSector(collection, 0.5, 0.5).properties.id, geo.findSector(collection, 3, 3)];
     }""")
     assert result == [True, False, False, True, False, 7, None]
+
+
+def test_a_push_notification_link_to_feed_opens_the_home_feed(app, page, goto, sectors_city):
+    officer_posts_with_a_picture(app, sectors_city, "Pushed to everyone", city_wide=True)
+    goto(page, "/feed")
+    page.locator("#home-feed .post").first.wait_for()
+    assert "Pushed to everyone" in page.locator("#home-feed .post").first.inner_text()
+    assert page.console_errors == []

@@ -64,3 +64,4 @@ export async function homeScreen(view, params, query, ctx) {
 }
 
 route('/', homeScreen);
+route('/feed', homeScreen);            // where a new-post push notification points
