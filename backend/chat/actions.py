@@ -27,6 +27,9 @@ _buckets: dict = {}
 def take_token(key, capacity, per_second):
     """Token bucket: None when allowed, else seconds to wait."""
     now = time.monotonic()
+    if len(_buckets) > 20_000:                 # forget buckets idle for ten minutes (they are full again)
+        for stale in [k for k, (_, seen) in _buckets.items() if now - seen > 600]:
+            _buckets.pop(stale, None)
     tokens, updated = _buckets.get(key, (capacity, now))
     tokens = min(capacity, tokens + (now - updated) * per_second)
     if tokens >= 1:
