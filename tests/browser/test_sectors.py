@@ -106,11 +106,17 @@ def test_feed_is_readable_offline_with_the_last_page(app, page, context, goto, s
     page.reload()
     shell.wait_ready(page)
     page.locator("#home-feed .post").first.wait_for()
+    first_image = page.get_by_role("img", name="A blue sign")
+    first_image.scroll_into_view_if_needed()
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=first_image.element_handle())
     context.set_offline(True)
     page.reload()
     shell.wait_ready(page)
     page.get_by_text("Saved for the bus ride").wait_for()
     assert re.search(r"Offline\. Last updated", page.locator("#home-feed .offline-note").inner_text())
+    image = page.get_by_role("img", name="A blue sign")       # immutable media: from the browser's cache
+    image.scroll_into_view_if_needed()
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
     context.set_offline(False)
 
 
