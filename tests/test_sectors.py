@@ -221,3 +221,13 @@ def test_officer_sets_a_square_photo_without_metadata_shown_on_their_pages(as_ro
     assert officer.delete("/api/officers/me/photo").status_code == 204
     assert as_role("visitor").get(url).status_code == 404
     assert as_role("youth").post("/api/officers/me/photo", data={}, content_type="multipart/form-data").status_code == 403
+
+
+def test_map_geojson_is_compact_rounded_to_about_a_metre(as_role):
+    precise = {"type": "Polygon", "coordinates": [[[25.123456789, 65.987654321], [25.223456789, 65.987654321],
+                                                   [25.223456789, 66.087654321], [25.123456789, 65.987654321]]]}
+    assert upload(as_role("admin"), collection(feature("Precise", precise))).status_code == 201
+    geo = as_role("visitor").get("/api/sectors")
+    ring = geo.json["features"][0]["geometry"]["coordinates"][0]
+    assert ring[0] == [25.12346, 65.98765]
+    assert b" " not in geo.data and len(geo.data) < 400
