@@ -144,6 +144,10 @@ def test_answer_card_claims_votes_and_publishing_to_the_archive(chat, client):
     assert officer.send("moderate", action="publish", seq=2)["code"] == "forbidden"
     host.send("moderate", action="publish", seq=2, topic="traffic")
     assert watcher.last("archived")["topic"] == "traffic"
+    reloaded_host = Peer(chat.id, "staff", staff=chat.staff["youth_worker"]).join()
+    assert reloaded_host.frames[0]["archived"] == [2] and reloaded_host.frames[0]["answered"] == [1]
+    friend_again = Peer(chat.id, "participant", youth=friend.conn.youth).join()
+    assert friend_again.frames[0]["voted"] == [1] and friend_again.frames[0]["questions"] == {"1": 1}
     found = client.get("/api/answers?q=scoot").json["answers"]
     assert [a["question"] for a in found] == ["Can I ride an e-scooter with a friend on it?"]
     assert teen.conn.handle not in str(found) and found[0]["verdict"] == "no"

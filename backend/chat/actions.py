@@ -116,8 +116,12 @@ def welcome(session, conn, room) -> dict:
             "questions": {str(m.seq): m.votes for m in base.where(ChatMessage.state == ChatMessage.PUBLISHED,
                                                                  ChatMessage.is_question == True, ChatMessage.votes > 0)},  # noqa: E712
             "answered": [m.seq for m in ChatMessage.select(ChatMessage.seq).join(Answer, on=(Answer.message == ChatMessage.id))
-                         .where(Answer.session == session.id)]}
+                         .where(Answer.session == session.id)],
+            "archived": [m.seq for m in ChatMessage.select(ChatMessage.seq).join(Answer, on=(Answer.card == ChatMessage.id))
+                         .where(Answer.session == session.id, Answer.published_at.is_null(False))]}
     if conn.role == "participant":
+        body["voted"] = [m.seq for m in base.join(MeToo, on=(MeToo.message == ChatMessage.id))
+                         .where(MeToo.youth == conn.youth_id)]
         body["mine"] = [F.mine_item(m) for m in base.where(ChatMessage.youth == conn.youth_id,
                                                              ChatMessage.state.in_(("held", "rejected")))]
         until = Sanction.muted_until(session.id, conn.youth_id)
