@@ -28,6 +28,22 @@ def service_unavailable(reason):
     pytest.skip(reason)
 
 
+_fresh_postgres = set()
+
+
+def _fresh_postgres_schema(url):
+    """Once per test run: drop everything in the PostgreSQL test database so the schema is today's."""
+    if url in _fresh_postgres:
+        return
+    import psycopg2
+    connection = psycopg2.connect(url)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    connection.close()
+    _fresh_postgres.add(url)
+
+
 def _empty_postgres():
     tables = ", ".join(f'"{model._meta.table_name}"' for model in ALL_MODELS)
     db.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
@@ -52,6 +68,8 @@ def app_config(tmp_path):
 
 @pytest.fixture
 def app(app_config):
+    if app_config["DATABASE_URL"].startswith("postgres"):
+        _fresh_postgres_schema(app_config["DATABASE_URL"])
     app = create_app(app_config)
     if app_config["DATABASE_URL"].startswith("postgres"):
         with app.app_context():
