@@ -83,6 +83,7 @@ class RedisBroker(LocalBroker):
 
     def close(self):
         self.thread.stop()
+        self.thread.join(timeout=3)     # let the listener finish its read before the socket closes
         self.pubsub.close()
 
 
