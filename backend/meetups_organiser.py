@@ -235,6 +235,6 @@ def message_everyone(meetup_id):
     with db.atomic():
         MeetupMessage.create(meetup=meetup.id, author=current_user.id, text=json_body().text, created_at=now)
     youth_ids = meetup.signed_up_youth_ids()
-    tell(meetup, "changed", youth_ids, now)
+    tell(meetup, "message", youth_ids, now)
     return jsonify(sent_to=len(youth_ids)), 201
 

@@ -2,7 +2,7 @@
 
     notify_followers_of_post(post)                 a new post: youth following its sector or author
     notify_meetup(meetup, kind, youth_ids)         kind: "promoted" (off the waitlist), "cancelled",
-                                                   "changed", or a lead time ("day", "hour",
+                                                   "changed", "message" (from the organiser), or a lead time ("day", "hour",
                                                    "quarter", "start") for reminders
     notify_session_reminder(session, lead)         the chat reminder; the scheduler calls it for you
     notify_test(subscription)                      "Send me a test notification"
@@ -77,7 +77,7 @@ def notify_followers_of_post(post, now=None):
 def notify_meetup(meetup, kind: str, youth_ids, now=None):
     """Tell these youth about a meetup: a reminder at a lead time, a waitlist promotion, a change."""
     now = now or utcnow()
-    if kind not in LEAD_TIMES and kind not in ("promoted", "cancelled", "changed"):
+    if kind not in LEAD_TIMES and kind not in ("promoted", "cancelled", "changed", "message"):
         raise ValueError(f"unknown meetup notification kind {kind!r}")
     ids = list(youth_ids)
     if not ids:

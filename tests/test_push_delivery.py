@@ -154,6 +154,22 @@ def test_meetup_promotion_reaches_only_that_youth(job, city, as_role, push_servi
         job(notify_meetup, meetup, "party", [youth_of(lucky).id], now=noon)
 
 
+def test_an_organisers_message_is_announced_as_a_message_not_a_change(job, city, as_role, push_service):
+    from backend.models import Meetup, Notification
+    from tests.meetup_helpers import announce, sign_up
+    organiser, youth = as_role("organiser"), as_role("youth")
+    browser = subscribe(youth, push_service)
+    meetup = announce(organiser)
+    assert sign_up(youth, meetup["id"]).status_code == 201
+    assert organiser.post(f"/api/meetups/{meetup['id']}/messages", {"text": "Bring shoes"}).status_code == 201
+    sent = Notification.select().where(Notification.key.startswith(f"meetup:{meetup['id']}:message:"))
+    assert sent.count() == 1
+    noon = datetime(2026, 11, 24, 10, 0)
+    job(notify_meetup, Meetup.get_by_id(meetup["id"]), "message", [youth_of(youth).id], now=noon)
+    assert "The organiser of a meetup you signed up for sent a message. Open it in Tuttu." in bodies(push_service, browser)
+    assert all("Bring shoes" not in body for body in bodies(push_service, browser))   # generic on lock screens
+
+
 def test_dead_subscriptions_are_deleted(job, as_role, push_service):
     live, dead, missing = (subscribe(as_role("youth"), push_service) for _ in range(3))
     push_service.unsubscribe(dead["endpoint"])
