@@ -48,12 +48,11 @@ class Peer:
 
 
 def reset_hub(broker=None):
-    """No rooms, no buckets; `broker` makes the hub's delivery synchronous (LocalBroker) for hub tests."""
+    """No rooms (each new app starts with fresh rate limits); `broker` makes the hub's delivery synchronous (LocalBroker) for hub tests."""
     hub._broker = broker
     for room in list(hub.rooms.values()):
         hub.broker.unsubscribe(room.token)
     hub.rooms.clear()
-    actions._buckets.clear()
 
 
 @pytest.fixture

@@ -6,11 +6,12 @@ from flask import Blueprint
 
 bp = Blueprint("chat", __name__)
 
-from . import answers, commands, retention, schedule, sessions, ws  # noqa: E402,F401  (routes, jobs, CLI, demo)
+from . import actions, answers, commands, retention, schedule, sessions, ws  # noqa: E402,F401  (routes, jobs, CLI, demo)
 
 
 def init_app(app):
     app.config.setdefault("SOCK_SERVER_OPTIONS", {})
+    actions.reset_limits()
     green_postgres()
 
 

@@ -24,6 +24,11 @@ LIMITS = {"youth": (3, 1 / 3), "staff": (20, 10.0), "other": (10, 1.0)}
 _buckets: dict = {}
 
 
+def reset_limits():
+    """Forget every token bucket (a new app starts fresh: buckets are keyed by database ids)."""
+    _buckets.clear()
+
+
 def take_token(key, capacity, per_second):
     """Token bucket: None when allowed, else seconds to wait."""
     now = time.monotonic()
