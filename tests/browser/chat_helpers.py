@@ -2,18 +2,7 @@
 wait for the chat connection, and read the stream the way a user sees it."""
 from datetime import datetime, timedelta, timezone
 
-import pytest
-
 from tests.conftest import PASSWORD  # the staff password of the `city` fixture
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """Every test's database starts ids at 1 again, but the chat's token buckets live in the process and
-    are keyed by (session id, person id): without this a previous test's youth 1 spends this one's tokens."""
-    from backend.chat import actions
-    actions._buckets.clear()
-    yield
 
 
 def open_session(as_role, minutes_from_now=-1, minutes=60, title="Monday chat test"):
@@ -36,6 +25,27 @@ def login_staff(page, goto, email, password=PASSWORD):
         return response.status;
     }""", [email, password])
     assert status == 200, f"login as {email} failed: {status}"
+
+
+def enter_as_staff(page, goto, room, email="host@test.fi"):
+    """Log this page in as staff and open the chat room, connected."""
+    login_staff(page, goto, email)
+    goto(page, room)
+    wait_live(page)
+
+
+def join_as_youth(page, goto):
+    """From the chat lobby, one tap on 'Join the chat', connected."""
+    goto(page, "/chat")
+    page.get_by_role("button", name="Join the chat").click()
+    wait_live(page)
+
+
+def switch_to_open_mode(host):
+    """The host turns pre-moderation off: youth messages are published at once."""
+    switch = host.get_by_role("switch", name="Pre-moderation")
+    switch.click()
+    switch.filter(has_text="Off").wait_for()
 
 
 def wait_live(page, timeout=10_000):

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from chat_helpers import fresh_rate_limits, login_staff, open_session, stream_texts, wait_live  # noqa: F401 (autouse fixture)
+from chat_helpers import (enter_as_staff, join_as_youth, open_session, stream_texts, switch_to_open_mode,
+                          wait_live)
 
 PHONE = {"width": 360, "height": 640}
 LAPTOP = {"width": 1280, "height": 800}
@@ -53,9 +54,7 @@ def test_youth_asks_host_approves_observer_sees_officer_answers_host_publishes(p
     room = f"/chat/{session['id']}"
 
     host = person(LAPTOP)
-    login_staff(host, goto, "host@test.fi")
-    goto(host, room)
-    wait_live(host)
+    enter_as_staff(host, goto, room)
     assert host.get_by_role("heading", name="Queue").is_visible()          # laptop: every panel at once
 
     observer = person()
@@ -72,9 +71,7 @@ def test_youth_asks_host_approves_observer_sees_officer_answers_host_publishes(p
     wait_live(youth)
 
     officer = person()
-    login_staff(officer, goto, "officer@test.fi")
-    goto(officer, room)
-    wait_live(officer)
+    enter_as_staff(officer, goto, room, "officer@test.fi")
     host.locator(".chat-counts").filter(has_text=re.compile(r"1 taking part · 1 watching · 2 staff")).wait_for()
 
     # The youth asks; pre-moderation holds it for the host, nobody else sees it yet.
@@ -145,16 +142,12 @@ def test_observer_cannot_post_and_a_phone_number_is_held(person, goto, as_role):
     session = open_session(as_role)
     room = f"/chat/{session['id']}"
     host = person(LAPTOP)
-    login_staff(host, goto, "host@test.fi")
-    goto(host, room)
-    wait_live(host)
+    enter_as_staff(host, goto, room)
     observer = person()
     goto(observer, f"{room}?as=observer")
     wait_live(observer)
     youth = person()
-    goto(youth, "/chat")
-    youth.get_by_role("button", name="Join the chat").click()
-    wait_live(youth)
+    join_as_youth(youth, goto)
 
     # An observer has no composer; a hand-made `say` frame on the observer's socket is refused.
     refused = observer.evaluate("""(id) => new Promise((resolve) => {
@@ -169,8 +162,7 @@ def test_observer_cannot_post_and_a_phone_number_is_held(person, goto, as_role):
     assert refused == "read_only"
 
     # The host opens the chat (no pre-moderation): a normal message goes straight out, a phone number is held.
-    host.get_by_role("switch", name="Pre-moderation").click()
-    host.get_by_role("switch", name="Pre-moderation").filter(has_text="Off").wait_for()
+    switch_to_open_mode(host)
     youth.get_by_label("Your message").fill("Hi all")
     youth.get_by_role("button", name="Send").click()
     message(observer, "Hi all").wait_for()
@@ -197,15 +189,10 @@ def test_after_the_youths_network_drops_and_returns_nothing_is_missing(person, g
     session = open_session(as_role)
     room = f"/chat/{session['id']}"
     host = person(LAPTOP)
-    login_staff(host, goto, "host@test.fi")
-    goto(host, room)
-    wait_live(host)
-    host.get_by_role("switch", name="Pre-moderation").click()               # open mode: youth publish at once
-    host.get_by_role("switch", name="Pre-moderation").filter(has_text="Off").wait_for()
+    enter_as_staff(host, goto, room)
+    switch_to_open_mode(host)
     youth = person()
-    goto(youth, "/chat")
-    youth.get_by_role("button", name="Join the chat").click()
-    wait_live(youth)
+    join_as_youth(youth, goto)
     say = lambda page, text: (page.get_by_label(re.compile("Your message|Write to everyone")).fill(text),
                               page.get_by_label(re.compile("Your message|Write to everyone")).press("Enter"))
     say(host, "Welcome, ask anything")
@@ -236,16 +223,11 @@ def test_me_too_orders_questions_and_a_report_leads_to_delete_and_mute(person, g
     session = open_session(as_role)
     room = f"/chat/{session['id']}"
     host = person(LAPTOP)
-    login_staff(host, goto, "host@test.fi")
-    goto(host, room)
-    wait_live(host)
-    host.get_by_role("switch", name="Pre-moderation").click()
-    host.get_by_role("switch", name="Pre-moderation").filter(has_text="Off").wait_for()
+    enter_as_staff(host, goto, room)
+    switch_to_open_mode(host)
     asker, voter = person(), person()
     for page in (asker, voter):
-        goto(page, "/chat")
-        page.get_by_role("button", name="Join the chat").click()
-        wait_live(page)
+        join_as_youth(page, goto)
     for text in ("Do I need a helmet on a moped?", "Can the police check my phone?"):
         asker.get_by_label("Your message").fill(text)
         asker.get_by_label("This is a question").check()

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from chat_helpers import fresh_rate_limits, login_staff, open_session, wait_live  # noqa: F401 (autouse fixture)
+from chat_helpers import enter_as_staff, login_staff, open_session, wait_live
 
 
 def test_lobby_shows_the_next_session_with_rules_and_both_ways_in(page, goto, as_role):
@@ -107,9 +107,7 @@ def test_every_control_is_a_44px_target_on_a_phone(page, goto, as_role, browser,
     page.locator(".chat-message-mine").wait_for()
     assert page.evaluate(TARGETS) == []
     host = browser.new_context(viewport={"width": 360, "height": 640}, base_url=live_server).new_page()
-    login_staff(host, goto, "host@test.fi")
-    goto(host, f"/chat/{session['id']}")
-    wait_live(host)
+    enter_as_staff(host, goto, f"/chat/{session['id']}", "host@test.fi")
     host.locator(".chat-queue-item").wait_for()
     host.locator(".chat-queue-item summary").click()           # the actions menu on a handle
     assert host.evaluate(TARGETS) == []
@@ -123,9 +121,7 @@ def test_keyboard_only_host_moves_rejects_with_a_reason_and_switches_panels(page
     youth.become_youth()
     for cid, text in (("q1", "first question"), ("q2", "second question")):
         assert youth.post(f"/api/sessions/{session['id']}/questions", {"cid": cid, "text": text}).status_code == 201
-    login_staff(page, goto, "host@test.fi")
-    goto(page, f"/chat/{session['id']}")
-    wait_live(page)
+    enter_as_staff(page, goto, f"/chat/{session['id']}", "host@test.fi")
     items = page.locator(".chat-queue-item")
     assert items.count() == 2
     assert "Asked ahead" in items.first.locator(".chat-hold-reason").inner_text()
@@ -153,9 +149,7 @@ def test_keyboard_only_host_moves_rejects_with_a_reason_and_switches_panels(page
 
 def test_an_answer_being_typed_survives_a_busy_chat(page, goto, as_role, browser, live_server):
     session = open_session(as_role)
-    login_staff(page, goto, "host@test.fi")
-    goto(page, f"/chat/{session['id']}")
-    wait_live(page)
+    enter_as_staff(page, goto, f"/chat/{session['id']}", "host@test.fi")
     page.get_by_role("switch", name="Pre-moderation").click()
     page.get_by_role("switch", name="Pre-moderation").filter(has_text="Off").wait_for()
     youth = browser.new_context(viewport={"width": 360, "height": 640}, base_url=live_server).new_page()
@@ -188,9 +182,7 @@ def test_an_answer_being_typed_survives_a_busy_chat(page, goto, as_role, browser
 def test_screen_readers_hear_a_summary_not_a_flood(page, goto, as_role, browser, live_server):
     session = open_session(as_role)
     host = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server).new_page()
-    login_staff(host, goto, "host@test.fi")
-    goto(host, f"/chat/{session['id']}")
-    wait_live(host)
+    enter_as_staff(host, goto, f"/chat/{session['id']}", "host@test.fi")
     say = host.get_by_label("Write to everyone")
     say.fill("before you came")
     say.press("Enter")
@@ -214,9 +206,7 @@ def test_screen_readers_hear_a_summary_not_a_flood(page, goto, as_role, browser,
 def test_slow_mode_explains_the_wait_and_ending_the_chat_closes_the_composer(page, goto, as_role, browser, live_server):
     session = open_session(as_role)
     host = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server).new_page()
-    login_staff(host, goto, "host@test.fi")
-    goto(host, f"/chat/{session['id']}")
-    wait_live(host)
+    enter_as_staff(host, goto, f"/chat/{session['id']}", "host@test.fi")
     host.get_by_role("switch", name="Pre-moderation").click()
     host.get_by_label("Slow mode").select_option("30")
     goto(page, "/chat")

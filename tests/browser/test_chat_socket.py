@@ -1,6 +1,6 @@
 """The chat connection module (pwa/js/chat-socket.js) in a real Chromium against the live server:
 backoff with jitter, de-duplication by seq, and a server-side drop healed by itself with ?since=."""
-from chat_helpers import fresh_rate_limits, login_staff, open_session, stream_texts, wait_live  # noqa: F401 (autouse fixture)
+from chat_helpers import enter_as_staff, open_session, stream_texts, wait_live
 
 from backend.chat.hub import hub
 
@@ -35,9 +35,7 @@ def test_a_frame_seen_twice_reaches_the_screen_once(page, goto):
 def test_a_socket_the_server_drops_reconnects_with_since_and_misses_nothing(page, goto, as_role, browser, live_server):
     session = open_session(as_role)
     host = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server).new_page()
-    login_staff(host, goto, "host@test.fi")
-    goto(host, f"/chat/{session['id']}")
-    wait_live(host)
+    enter_as_staff(host, goto, f"/chat/{session['id']}", "host@test.fi")
     say = host.get_by_label("Write to everyone")
     say.fill("one")
     say.press("Enter")
