@@ -148,7 +148,7 @@ async function markedOffline(cached) {
   return new Response(await cached.blob(), { status: 200, statusText: 'OK', headers });
 }
 
-// ---- push reminders (owned by the push feature: backend/push.py, pwa/js/push.js) ----------------
+// ---- push reminders (owned by the push feature: backend/push/, pwa/js/push/) ----------------
 // A payload is JSON {title, body, url, tag, id}; generic on purpose (lock screens are seen by others).
 self.addEventListener('push', (event) => event.waitUntil(showPushNotification(event)));
 self.addEventListener('notificationclick', (event) => event.waitUntil(openFromNotification(event)));

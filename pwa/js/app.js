@@ -11,15 +11,15 @@ import { startConnectivityBanner } from './connectivity.js';
 // Screens (one line per feature; order matters only when two patterns could match the same path).
 // Budget: everything imported statically here counts against 100 KB gzip (tests/benchmarks/shell_size.py);
 // load staff-only screens on first use with lazy() from router.js.
-import './screens/home.js';
-import './screens/me.js';
-import './screens/notfound.js';
-import './screens/login.js';
+import './feed/home.js';
+import './account/me.js';
+import './notfound.js';
+import './account/login.js';
 // Feature screens (a missing module stops the whole app: add the line with the file).
-import './screens/sectors.js';
-import './screens/chat.js';
-import './screens/meetups.js';
-import './screens/push.js';
+import './sectors/sectors.js';
+import './chat/chat.js';
+import './meetups/meetups.js';
+import './push/reminders.js';
 
 async function boot() {
   await initI18n();

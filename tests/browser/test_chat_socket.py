@@ -1,4 +1,4 @@
-"""The chat connection module (pwa/js/chat-socket.js) in a real Chromium against the live server:
+"""The chat connection module (pwa/js/chat/socket.js) in a real Chromium against the live server:
 backoff with jitter, de-duplication by seq, and a server-side drop healed by itself with ?since=."""
 from chat_helpers import enter_as_staff, open_session, stream_texts, wait_live
 
@@ -8,7 +8,7 @@ from backend.chat.hub import hub
 def test_backoff_doubles_with_jitter_and_is_capped(page, goto):
     goto(page, "/")
     delays = page.evaluate("""async () => {
-        const { backoffDelay } = await import('/js/chat-socket.js');
+        const { backoffDelay } = await import('/js/chat/socket.js');
         return [0, 1, 2, 3, 10, 40].map((n) => [backoffDelay(n, () => 0), backoffDelay(n, () => 0.999999)]);
     }""")
     assert delays[:4] == [[500, 1500], [1000, 3000], [2000, 6000], [4000, 12000]]
@@ -18,7 +18,7 @@ def test_backoff_doubles_with_jitter_and_is_capped(page, goto):
 def test_a_frame_seen_twice_reaches_the_screen_once(page, goto):
     goto(page, "/")
     counts = page.evaluate("""async () => {
-        const { ChatSocket } = await import('/js/chat-socket.js');
+        const { ChatSocket } = await import('/js/chat/socket.js');
         const socket = new ChatSocket(1, { as: 'observer' });
         const seen = [];
         socket.addEventListener('message', (e) => seen.push(e.detail.seq));

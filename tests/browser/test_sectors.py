@@ -149,7 +149,7 @@ def test_officer_writes_an_update_with_a_picture_in_the_app(app, page, goto, sec
 def test_point_in_polygon_on_the_phone_handles_holes_and_multipolygons(page, goto):
     goto(page, "/")
     result = page.evaluate("""async () => {
-        const geo = await import('/js/geo.js');
+        const geo = await import('/js/sectors/geo.js');
         const donut = {type: 'Polygon', coordinates: [[[0,0],[10,0],[10,10],[0,10],[0,0]], [[4,4],[6,4],[6,6],[4,6],[4,4]]]};
         const islands = {type: 'MultiPolygon', coordinates: [[[[0,0],[1,0],[1,1],[0,1],[0,0]]], [[[5,5],[6,5],[6,6],[5,6],[5,5]]]]};
         const collection = {type: 'FeatureCollection', features: [{type: 'Feature', properties: {id: 7}, geometry: islands}]};

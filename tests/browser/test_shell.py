@@ -29,7 +29,7 @@ def test_service_worker_takes_control_and_precaches_the_shell(page, goto, shell)
         const name = (await caches.keys()).find((n) => n.startsWith('tuttu-shell-'));
         return (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname);
     }""")
-    for path in ["/", "/offline.html", "/js/app.js", "/js/screens/me.js", "/css/app.css", "/i18n/uk.json"]:
+    for path in ["/", "/offline.html", "/js/app.js", "/js/account/me.js", "/css/app.css", "/i18n/uk.json"]:
         assert path in cached
     page.get_by_text("Tuttu is ready to work offline.").wait_for()
     assert page.console_errors == []

@@ -47,7 +47,7 @@ def test_the_service_worker_is_stamped_with_the_shell_version_and_files(app):
     assert response.headers["Cache-Control"] == "no-cache"
     build = json.loads(re.search(r"^const BUILD = (\{.*\});$", response.text, re.M).group(1))
     assert re.fullmatch(r"[0-9a-f]{12}", build["version"])
-    for path in ["/", "/offline.html", "/js/app.js", "/js/screens/me.js", "/css/app.css", "/i18n/fi.json"]:
+    for path in ["/", "/offline.html", "/js/app.js", "/js/account/me.js", "/css/app.css", "/i18n/fi.json"]:
         assert path in build["files"]
 
 

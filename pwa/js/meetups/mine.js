@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { t } from '../i18n.js';
 import { h, heading, emptyState, errorState, offlineNote, toast, announce, field } from '../ui.js';
 import { getMe } from '../session.js';
-import { addHomeSection } from './home.js';
+import { addHomeSection } from '../feed/home.js';
 import { card, statusText } from './meetups.js';
 
 function calendarSection() {

@@ -1,6 +1,6 @@
 // The Monday chat connection: one WebSocket to /ws/sessions/<id>, kept alive by itself.
 //
-//   import { ChatSocket } from '/js/chat-socket.js';
+//   import { ChatSocket } from '/js/chat/socket.js';
 //   const socket = new ChatSocket(7, { as: 'participant' });
 //   socket.addEventListener('connection', (e) => show(e.detail.state)); // connecting|live|reconnecting|offline|closed
 //   socket.addEventListener('frame', (e) => render(e.detail));         // every server frame, messages de-duplicated

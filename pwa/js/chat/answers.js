@@ -4,7 +4,7 @@ import { route } from '../router.js';
 import { api } from '../api.js';
 import { t, formatDate } from '../i18n.js';
 import { h, heading, spinner, emptyState, errorState, offlineNote, errorMessage } from '../ui.js';
-import { answerCard, roleLabel } from './chat-stream.js';
+import { answerCard, roleLabel } from './stream.js';
 
 export const TOPICS = ['law', 'traffic', 'online', 'safety', 'substances', 'school', 'home', 'police', 'other'];
 const SEARCH_DELAY_MS = 350;

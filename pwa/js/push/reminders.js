@@ -4,8 +4,8 @@
 import { t } from '../i18n.js';
 import { api } from '../api.js';
 import { h, toast, announce, errorMessage, showFieldErrors } from '../ui.js';
-import { addMeSection } from './me.js';
-import { LEAD_TIMES, pushSupport, enableReminders, loadReminders, savePreferences, sendTest, disableReminders } from '../push.js';
+import { addMeSection } from '../account/me.js';
+import { LEAD_TIMES, pushSupport, enableReminders, loadReminders, savePreferences, sendTest, disableReminders } from './push.js';
 
 function status(text, role = 'status') {
   return h('p', { class: 'push-status', role }, text);

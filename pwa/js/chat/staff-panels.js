@@ -1,11 +1,11 @@
 // The host and staff console's panels: the moderation queue, questions by votes and age with claims and
 // the answer-card composer, reports, and the staff backchannel. Each panel is {element, render()} over
-// the shared console state; actions go through the `act` callbacks given by chat-staff.js.
+// the shared console state; actions go through the `act` callbacks given by staff.js.
 
 import { t, formatTime } from '../i18n.js';
 import { h, linkify } from '../ui.js';
-import { authorOf, authorLine, answerCard } from './chat-stream.js';
-import { reportReasonText } from './chat-frames.js';
+import { authorOf, authorLine, answerCard } from './stream.js';
+import { reportReasonText } from './frames.js';
 import { TOPICS } from './answers.js';
 
 const MUTE_MINUTES = [5, 15, 60];

@@ -6,11 +6,11 @@ import { api } from '../api.js';
 import { t, formatTime } from '../i18n.js';
 import { h, heading, toast, errorMessage } from '../ui.js';
 import { becomeYouth } from '../session.js';
-import { ChatSocket, newCid } from '../chat-socket.js';
-import { helpBox, sessionHeader, connectionPill, rulesList } from './chat-parts.js';
-import { Stream, holdReasonText } from './chat-stream.js';
-import { wireCommonFrames, isMine, ownStatus, errorText, closedText, reportDialog } from './chat-frames.js';
-import { composer } from './chat-composer.js';
+import { ChatSocket, newCid } from './socket.js';
+import { helpBox, sessionHeader, connectionPill, rulesList } from './parts.js';
+import { Stream, holdReasonText } from './stream.js';
+import { wireCommonFrames, isMine, ownStatus, errorText, closedText, reportDialog } from './frames.js';
+import { composer } from './composer.js';
 
 function observerBanner(session, me) {
   const join = async () => {

@@ -1,15 +1,15 @@
 // The Monday chat screens: /chat (the next session, its rules, join or watch) and /chat/<id> (the room:
-// youth and observers in chat-room.js, host and staff in chat-staff.js). The archive is in answers.js.
+// youth and observers in room.js, host and staff in staff.js). The archive is in answers.js.
 
 import { route, navigate } from '../router.js';
 import { api, ApiError } from '../api.js';
 import { t, formatDateTime } from '../i18n.js';
 import { h, heading, spinner, emptyState, errorState, offlineNote, toast, errorMessage } from '../ui.js';
 import { getMe, becomeYouth, onSessionChange } from '../session.js';
-import { helpBox, rulesList, sessionHeader } from './chat-parts.js';
-import { roleLabel } from './chat-stream.js';
-import { youthRoom } from './chat-room.js';
-import { staffRoom } from './chat-staff.js';
+import { helpBox, rulesList, sessionHeader } from './parts.js';
+import { roleLabel } from './stream.js';
+import { youthRoom } from './room.js';
+import { staffRoom } from './staff.js';
 import './answers.js';
 
 function roster(session) {

@@ -1,15 +1,15 @@
 // Push reminders on this device: subscribe (only after a tap), preferences, test, unsubscribe.
 //
-//   import { pushSupport, currentSubscription, enableReminders, ... } from '/js/push.js';
+//   import { pushSupport, currentSubscription, enableReminders, ... } from '/js/push/push.js';
 //   pushSupport()                 'ok' | 'unsupported' | 'denied'
 //   await enableReminders(prefs)  asks for permission (call it from a click), subscribes, tells the server
 //
 // The server keeps the endpoint and keys (POST /api/push/subscriptions); sw.js shows the notifications.
 
-import { api } from './api.js';
-import { currentLanguage } from './i18n.js';
-import { onSessionChange } from './session.js';
-import { navigate } from './router.js';
+import { api } from '../api.js';
+import { currentLanguage } from '../i18n.js';
+import { onSessionChange } from '../session.js';
+import { navigate } from '../router.js';
 
 export const LEAD_TIMES = ['day', 'hour', 'quarter', 'start'];
 

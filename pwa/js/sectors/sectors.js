@@ -8,8 +8,8 @@ import { t, currentLanguage, cityTimeZone } from '../i18n.js';
 import { h, heading, spinner, emptyState, errorState, offlineNote, toast, announce, field, showFieldErrors,
   errorMessage } from '../ui.js';
 import { getMe, becomeYouth } from '../session.js';
-import { findSector, mapProjection, geometryPath, labelPoint } from '../geo.js';
-import { avatar, verifiedBadge, renderFeed, put } from './posts.js';
+import { findSector, mapProjection, geometryPath, labelPoint } from './geo.js';
+import { avatar, verifiedBadge, renderFeed, put } from '../feed/posts.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 

@@ -4,13 +4,13 @@
 
 import { t } from '../i18n.js';
 import { h, heading, toast } from '../ui.js';
-import { ChatSocket } from '../chat-socket.js';
-import { sessionHeader, connectionPill } from './chat-parts.js';
-import { Stream } from './chat-stream.js';
+import { ChatSocket } from './socket.js';
+import { sessionHeader, connectionPill } from './parts.js';
+import { Stream } from './stream.js';
 import { api } from '../api.js';
-import { wireCommonFrames, errorText, closedText, concernDialog } from './chat-frames.js';
-import { composer } from './chat-composer.js';
-import { queuePanel, questionsPanel, reportsPanel, backchannelPanel, handleMenu } from './chat-staff-panels.js';
+import { wireCommonFrames, errorText, closedText, concernDialog } from './frames.js';
+import { composer } from './composer.js';
+import { queuePanel, questionsPanel, reportsPanel, backchannelPanel, handleMenu } from './staff-panels.js';
 
 const WIDE = window.matchMedia('(min-width: 64rem)');
 const SLOW_CHOICES = [0, 10, 30, 60, 120];

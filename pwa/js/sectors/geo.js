@@ -1,7 +1,7 @@
 // Geometry on the phone: which sector contains a point, and drawing the sectors as SVG paths.
 // The position from "Use my location" is only ever passed to these functions: it never leaves the device.
 //
-//   import { findSector, mapProjection, geometryPath } from '/js/geo.js';
+//   import { findSector, mapProjection, geometryPath } from '/js/sectors/geo.js';
 //   const feature = findSector(collection, lon, lat);     // the GeoJSON feature, or null
 
 /** Ray casting: is [lon, lat] inside the closed ring [[lon, lat], ...]? */

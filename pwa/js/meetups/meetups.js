@@ -1,8 +1,8 @@
 // Meetups for youth: upcoming meetups (filters), a meetup page with sign-up, my ticket (QR + code),
-// my meetups (meetups-mine.js) and the organiser's screens (meetups-organiser.js).
+// my meetups (mine.js) and the organiser's screens (organiser.js).
 
-import './meetups-organiser.js';   // first: its /meetups/new and /meetups/organise win over /meetups/:id
-import './meetups-mine.js';        // likewise /meetups/mine
+import './organiser.js';   // first: its /meetups/new and /meetups/organise win over /meetups/:id
+import './mine.js';        // likewise /meetups/mine
 import { route, refresh, navigate } from '../router.js';
 import { api } from '../api.js';
 import { t, formatDateTime, formatDate, formatTime } from '../i18n.js';

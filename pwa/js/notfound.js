@@ -1,8 +1,8 @@
 // The screen for any path no route claims.
 
-import { notFound } from '../router.js';
-import { t } from '../i18n.js';
-import { h, heading } from '../ui.js';
+import { notFound } from './router.js';
+import { t } from './i18n.js';
+import { h, heading } from './ui.js';
 
 export async function notFoundScreen(view) {
   view.append(
