@@ -1,6 +1,5 @@
 // The screen for any path no route claims.
 
-import { notFound } from './router.js';
 import { t } from './i18n.js';
 import { h, heading } from './ui.js';
 
@@ -10,5 +9,3 @@ export async function notFoundScreen(view) {
     h('p', {}, t('shell.not_found_body')),
     h('a', { href: '/', class: 'button' }, t('shell.go_home')));
 }
-
-notFound(notFoundScreen);

@@ -1,6 +1,6 @@
 // Staff login (officers, youth workers, organisers, admins). Youth never need it: they start anonymously.
 
-import { route, navigate } from '../router.js';
+import { navigate } from '../router.js';
 import { t } from '../i18n.js';
 import { h, heading, field, showFieldErrors, toast } from '../ui.js';
 import { login } from '../session.js';
@@ -44,5 +44,3 @@ export async function loginScreen(view, params, query) {
   });
   view.append(heading(t('login.title')), h('p', {}, t('login.intro')), form);
 }
-
-route('/login', loginScreen);

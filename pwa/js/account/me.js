@@ -1,6 +1,6 @@
 // Me: who I am here, language, install, feature sections (push reminders, ...), erase me.
 
-import { route, refresh } from '../router.js';
+import { refresh } from '../router.js';
 import { t, LANGUAGES, LANGUAGE_NAMES, currentLanguage, setLanguage } from '../i18n.js';
 import { h, heading, toast, announce, errorMessage, offlineNote, field, showFieldErrors } from '../ui.js';
 import { api } from '../api.js';
@@ -135,5 +135,3 @@ export async function meScreen(view, params, query, ctx) {
   if (me.kind === 'youth') view.append(eraseSection());
   return () => teardowns.forEach((fn) => fn());
 }
-
-route('/me', meScreen);

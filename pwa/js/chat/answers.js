@@ -1,6 +1,5 @@
 // /answers: the public answer archive (GET /api/answers?q=&topic=&cursor=), searchable, no handles.
 
-import { route } from '../router.js';
 import { api } from '../api.js';
 import { t, formatDate } from '../i18n.js';
 import { h, heading, spinner, emptyState, errorState, offlineNote, errorMessage } from '../ui.js';
@@ -21,7 +20,7 @@ function archiveItem(answer) {
         answer.published_at && h('time', { datetime: answer.published_at }, formatDate(answer.published_at)))));
 }
 
-async function archive(view, params, query, ctx) {
+export async function archive(view, params, query, ctx) {
   const q = query.get('q') || '';
   const topic = TOPICS.includes(query.get('topic')) ? query.get('topic') : '';
   const input = h('input', { id: 'answers-q', name: 'q', type: 'search', class: 'input', value: q,
@@ -84,5 +83,3 @@ async function archive(view, params, query, ctx) {
   load(new URLSearchParams([...query].filter(([key]) => key === 'q' || key === 'topic')), null);
   return () => { clearTimeout(timer); if (controller) controller.abort(); };
 }
-
-route('/answers', archive);

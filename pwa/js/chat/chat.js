@@ -1,7 +1,7 @@
 // The Monday chat screens: /chat (the next session, its rules, join or watch) and /chat/<id> (the room:
 // youth and observers in room.js, host and staff in staff.js). The archive is in answers.js.
 
-import { route, navigate } from '../router.js';
+import { navigate } from '../router.js';
 import { api, ApiError } from '../api.js';
 import { t, formatDateTime } from '../i18n.js';
 import { h, heading, spinner, emptyState, errorState, offlineNote, toast, errorMessage } from '../ui.js';
@@ -10,7 +10,6 @@ import { helpBox, rulesList, sessionHeader } from './parts.js';
 import { roleLabel } from './stream.js';
 import { youthRoom } from './room.js';
 import { staffRoom } from './staff.js';
-import './answers.js';
 
 function roster(session) {
   const staff = session.staff || [];
@@ -47,7 +46,7 @@ function joinActions(session, me) {
 }
 
 /** /chat: the next (or current) session with its countdown, rules and the two ways in. */
-async function lobby(view, params, query, ctx) {
+export async function lobby(view, params, query, ctx) {
   view.append(heading(t('chat.title')), spinner());
   let session;
   let me;
@@ -79,7 +78,7 @@ async function lobby(view, params, query, ctx) {
 }
 
 /** /chat/<id>: staff get the console, youth the room, everyone else (and ?as=observer) watches. */
-async function room(view, { id }, query, ctx) {
+export async function room(view, { id }, query, ctx) {
   view.append(heading(t('chat.title')), spinner());
   let session;
   let me;
@@ -105,6 +104,3 @@ onSessionChange((me) => {
     for (const key of Object.keys(sessionStorage)) if (key.startsWith('tuttu.chat.')) sessionStorage.removeItem(key);
   } catch { /* storage blocked */ }
 });
-
-route('/chat', lobby);
-route('/chat/:id', room);

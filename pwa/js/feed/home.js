@@ -1,7 +1,6 @@
 // Home: a welcome, the ways in, and the feed: updates from what I follow plus city-wide ones, pinned on top.
 // Offline, the service worker answers /api/feed with the last loaded page (marked "Offline. Last updated ...").
 
-import { route } from '../router.js';
 import { t } from '../i18n.js';
 import { h, heading, emptyState } from '../ui.js';
 import { getMe } from '../session.js';
@@ -20,7 +19,8 @@ function shortcut(href, titleKey, bodyKey) {
     h('span', { class: 'card-title' }, t(titleKey)), h('span', { class: 'card-body' }, t(bodyKey))));
 }
 
-async function renderHomeFeed(container, ctx) {
+/** The Home section with the feed: updates from what I follow plus city-wide ones, pinned on top. */
+export async function renderHomeFeed(container, ctx) {
   container.setAttribute('aria-labelledby', 'home-feed-title');
   container.append(h('h2', { id: 'home-feed-title' }, t('feed.title')));
   const me = await getMe().catch(() => ({ kind: 'visitor' }));
@@ -33,8 +33,6 @@ async function renderHomeFeed(container, ctx) {
       h('a', { href: '/sectors' }, t('feed.find_sector'))));
   }
 }
-
-addHomeSection({ id: 'feed', order: 10, render: renderHomeFeed });
 
 export async function homeScreen(view, params, query, ctx) {
   const me = await getMe().catch(() => ({ kind: 'visitor' }));
@@ -62,6 +60,3 @@ export async function homeScreen(view, params, query, ctx) {
   }
   return () => teardowns.forEach((fn) => fn());
 }
-
-route('/', homeScreen);
-route('/feed', homeScreen);            // where a new-post push notification points

@@ -1,7 +1,7 @@
 // Officers' updates: the post card, a feed list with "Show more" (keyset cursor), and the composer.
 // Post text is plain text: it is only ever put into text nodes; links are made clickable by linkify().
 
-import { route, navigate } from '../router.js';
+import { navigate } from '../router.js';
 import { api } from '../api.js';
 import { t } from '../i18n.js';
 import { h, heading, spinner, emptyState, errorState, offlineNote, toast, announce, linkify, timeAgo, field,
@@ -159,7 +159,7 @@ function imageProblem(file) {
   return null;
 }
 
-async function composeScreen(view, params, query, ctx) {
+export async function composeScreen(view, params, query, ctx) {
   view.append(heading(t('posts.new_title')));
   const me = await getMe();
   if (me.kind !== 'staff' || me.role !== 'officer') {
@@ -205,7 +205,7 @@ function fieldsFor(fields) {
   return out;
 }
 
-async function editScreen(view, { id }, query, ctx) {
+export async function editScreen(view, { id }, query, ctx) {
   view.append(heading(t('posts.edit_title')));
   const post = await api.get(`/api/posts/${encodeURIComponent(id)}`, { signal: ctx.signal });
   const form = h('form', { class: 'post-form', novalidate: true }, textField(post.text), topicChoices(post.tags),
@@ -227,6 +227,3 @@ async function editScreen(view, { id }, query, ctx) {
   });
   view.append(form);
 }
-
-route('/posts/new', composeScreen);
-route('/posts/:id/edit', editScreen);

@@ -1,9 +1,7 @@
 // Meetups for youth: upcoming meetups (filters), a meetup page with sign-up, my ticket (QR + code),
 // my meetups (mine.js) and the organiser's screens (organiser.js).
 
-import './organiser.js';   // first: its /meetups/new and /meetups/organise win over /meetups/:id
-import './mine.js';        // likewise /meetups/mine
-import { route, refresh, navigate } from '../router.js';
+import { refresh, navigate } from '../router.js';
 import { api } from '../api.js';
 import { t, formatDateTime, formatDate, formatTime } from '../i18n.js';
 import { h, heading, spinner, emptyState, errorState, errorMessage, offlineNote, toast, field,
@@ -106,7 +104,7 @@ function filterForm(query, sectors) {
   return form;
 }
 
-async function meetupList(view, params, query, ctx) {
+export async function meetupList(view, params, query, ctx) {
   view.append(heading(t('meetups.title')), spinner());
   const me = await getMe();
   const links = h('p', { class: 'actions' },
@@ -281,7 +279,7 @@ function signupSection(m, me) {
   return signupForm(m);
 }
 
-async function meetupDetail(view, { id }, query, ctx) {
+export async function meetupDetail(view, { id }, query, ctx) {
   const [m, me] = await Promise.all([api.get(`/api/meetups/${encodeURIComponent(id)}`, { signal: ctx.signal }), getMe()]);
   view.append(...[
     heading(m.title),
@@ -298,6 +296,3 @@ async function meetupDetail(view, { id }, query, ctx) {
       m.can_manage && h('a', { href: `/meetups/${m.id}/organise`, class: 'button button-secondary' }, t('meetups.organise_this'))),
     h('p', {}, h('a', { href: '/meetups' }, t('meetups.back_to_list')))].filter(Boolean));
 }
-
-route('/meetups', meetupList);
-route('/meetups/:id', meetupDetail);

@@ -1,12 +1,10 @@
 // My meetups (status, place in line, claim-by time), my private calendar link (resettable),
 // and my next meetup on Home.
 
-import { route } from '../router.js';
 import { api } from '../api.js';
 import { t } from '../i18n.js';
 import { h, heading, emptyState, errorState, offlineNote, toast, announce, field } from '../ui.js';
 import { getMe } from '../session.js';
-import { addHomeSection } from '../feed/home.js';
 import { card, statusText } from './meetups.js';
 
 function calendarSection() {
@@ -31,7 +29,7 @@ function calendarSection() {
     h('h2', { id: 'calendar-title' }, t('meetups.calendar_title')), h('p', {}, t('meetups.calendar_body')), out);
 }
 
-async function myMeetups(view, params, query, ctx) {
+export async function myMeetups(view, params, query, ctx) {
   view.append(heading(t('meetups.mine_title')));
   const me = await getMe();
   if (me.kind !== 'youth') {
@@ -47,7 +45,7 @@ async function myMeetups(view, params, query, ctx) {
 }
 
 /** Home: my next meetup (a place offered to me shows its claim-by time), for youth who signed up. */
-async function renderNextMeetup(container, ctx) {
+export async function renderNextMeetup(container, ctx) {
   const me = await getMe().catch(() => ({ kind: 'visitor' }));
   let data = null;
   if (me.kind === 'youth') {
@@ -59,6 +57,3 @@ async function renderNextMeetup(container, ctx) {
   container.append(h('h2', { id: 'home-meetup-title' }, t('meetups.home_title')),
     h('ul', { class: 'card-list' }, card(next.meetup, h('span', { class: 'badge badge-primary' }, statusText(next.signup)))));
 }
-
-addHomeSection({ id: 'meetup', order: 5, render: renderNextMeetup });
-route('/meetups/mine', myMeetups);

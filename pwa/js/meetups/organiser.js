@@ -1,7 +1,7 @@
 // The organiser's meetup screens: my meetups, the meetup form (new / edit), and the organiser view
 // (attendees by first name, waitlist, approvals, check-in by camera or typed code, CSV, message, cancel).
 
-import { route, refresh, navigate } from '../router.js';
+import { refresh, navigate } from '../router.js';
 import { api } from '../api.js';
 import { t, formatDateTime, cityTimeZone } from '../i18n.js';
 import { h, heading, emptyState, errorMessage, toast, field, showFieldErrors } from '../ui.js';
@@ -17,7 +17,7 @@ function cityInput(iso) {
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
 }
 
-async function organised(view, params, query, ctx) {
+export async function organised(view, params, query, ctx) {
   view.append(heading(t('meetups.organise_title')),
     h('p', { class: 'actions' }, h('a', { href: '/meetups/new', class: 'button' }, t('meetups.new_title'))));
   const data = await api.get('/api/meetups/organised', { signal: ctx.signal });
@@ -106,7 +106,7 @@ function formBody(form, editing) {
   return { body, missing };
 }
 
-async function editScreen(view, { id }, query, ctx) {
+export async function editScreen(view, { id }, query, ctx) {
   const editing = id !== undefined;
   const [m, officers] = await Promise.all([
     editing ? api.get(`/api/meetups/${encodeURIComponent(id)}`, { signal: ctx.signal }) : null,
@@ -268,7 +268,7 @@ async function decide(m, a, approve) {
   refresh();
 }
 
-async function organiserView(view, { id }, query, ctx) {
+export async function organiserView(view, { id }, query, ctx) {
   const [m, people] = await Promise.all([api.get(`/api/meetups/${encodeURIComponent(id)}`, { signal: ctx.signal }),
     api.get(`/api/meetups/${encodeURIComponent(id)}/attendees`, { signal: ctx.signal })]);
   const c = people.counts;
@@ -292,8 +292,3 @@ async function organiserView(view, { id }, query, ctx) {
     !m.cancelled && cancelSection(m)].filter(Boolean));
   return () => { if (checkIn) checkIn.stop(); };
 }
-
-route('/meetups/organise', organised);
-route('/meetups/new', editScreen);
-route('/meetups/:id/edit', editScreen);
-route('/meetups/:id/organise', organiserView);

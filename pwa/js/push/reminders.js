@@ -4,7 +4,6 @@
 import { t } from '../i18n.js';
 import { api } from '../api.js';
 import { h, toast, announce, errorMessage, showFieldErrors } from '../ui.js';
-import { addMeSection } from '../account/me.js';
 import { LEAD_TIMES, pushSupport, enableReminders, loadReminders, savePreferences, sendTest, disableReminders } from './push.js';
 
 function status(text, role = 'status') {
@@ -115,17 +114,14 @@ async function staffStats(ctx) {
   return box;
 }
 
-addMeSection({
-  id: 'push',
-  order: 10,
-  async render(container, me, ctx) {
-    container.setAttribute('aria-labelledby', 'me-push-title');
-    const body = h('div', { class: 'push-body' });
-    container.append(h('h2', { id: 'me-push-title' }, t('push.section_title')), h('p', {}, t('push.intro')), body);
-    await renderBody(body, me, ctx);
-    if (me.kind === 'staff') {
-      const stats = await staffStats(ctx);
-      if (stats) container.append(stats);
-    }
-  },
-});
+/** The Reminders section of Me (registered in routes.js). */
+export async function renderReminders(container, me, ctx) {
+  container.setAttribute('aria-labelledby', 'me-push-title');
+  const body = h('div', { class: 'push-body' });
+  container.append(h('h2', { id: 'me-push-title' }, t('push.section_title')), h('p', {}, t('push.intro')), body);
+  await renderBody(body, me, ctx);
+  if (me.kind === 'staff') {
+    const stats = await staffStats(ctx);
+    if (stats) container.append(stats);
+  }
+}

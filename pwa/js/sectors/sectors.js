@@ -2,7 +2,7 @@
 // The map is drawn from the sectors' GeoJSON (no tiles: works offline). "Use my location" runs only on a tap
 // and the position is matched against the cached GeoJSON on this phone: it is never sent anywhere.
 
-import { route, navigate, refresh } from '../router.js';
+import { navigate, refresh } from '../router.js';
 import { api, ApiError } from '../api.js';
 import { t, currentLanguage, cityTimeZone } from '../i18n.js';
 import { h, heading, spinner, emptyState, errorState, offlineNote, toast, announce, field, showFieldErrors,
@@ -135,7 +135,7 @@ function locationButton(collection, onFound) {
   return h('div', { class: 'location' }, button, h('p', { class: 'field-hint' }, t('sectors.location_private')), status);
 }
 
-async function finderScreen(view, params, query, ctx) {
+export async function finderScreen(view, params, query, ctx) {
   view.append(heading(t('sectors.find_title')), h('p', { class: 'lead' }, t('sectors.find_intro')), postcodeForm(), spinner());
   let collection;
   try {
@@ -158,7 +158,7 @@ async function finderScreen(view, params, query, ctx) {
     h('section', { 'aria-labelledby': 'all-title' }, h('h2', { id: 'all-title' }, t('sectors.all_title')), list));
 }
 
-async function mySectorScreen(view, params, query, ctx) {
+export async function mySectorScreen(view, params, query, ctx) {
   const me = await getMe().catch(() => ({ kind: 'visitor' }));
   let sectorId = me.kind === 'staff' ? me.sector_id : null;
   if (me.kind === 'youth') {
@@ -236,7 +236,7 @@ function meetupsSection(meetups) {
           .format(new Date(m.starts_at))))))));
 }
 
-async function sectorScreen(view, { id }, query, ctx) {
+export async function sectorScreen(view, { id }, query, ctx) {
   const sector = await api.get(`/api/sectors/${encodeURIComponent(id)}`, { signal: ctx.signal });
   const followable = await canFollow();
   const me = await getMe().catch(() => ({ kind: 'visitor' }));
@@ -278,7 +278,7 @@ function photoForm() {
   return form;
 }
 
-async function officerScreen(view, { id }, query, ctx) {
+export async function officerScreen(view, { id }, query, ctx) {
   const officer = await api.get(`/api/officers/${encodeURIComponent(id)}`, { signal: ctx.signal });
   const followable = await canFollow();
   const me = await getMe().catch(() => ({ kind: 'visitor' }));
@@ -298,8 +298,3 @@ async function officerScreen(view, { id }, query, ctx) {
     updates);
   await renderFeed(updates, `/api/officers/${officer.id}/posts`, ctx);
 }
-
-route('/sectors', finderScreen);
-route('/sectors/mine', mySectorScreen);
-route('/sectors/:id', sectorScreen);
-route('/officers/:id', officerScreen);
