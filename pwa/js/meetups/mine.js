@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import { t } from '../i18n.js';
 import { h, heading, emptyState, errorState, offlineNote, toast, announce, field } from '../ui.js';
 import { getMe } from '../session.js';
-import { card, statusText } from './meetups.js';
+import { card, statusText } from './common.js';
 
 function calendarSection() {
   const out = h('div', {});

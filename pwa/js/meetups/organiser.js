@@ -5,7 +5,7 @@ import { refresh, navigate } from '../router.js';
 import { api } from '../api.js';
 import { t, formatDateTime, cityTimeZone } from '../i18n.js';
 import { h, heading, emptyState, errorMessage, toast, field, showFieldErrors } from '../ui.js';
-import { KINDS, kindLabel, languageName, when, placesText, refusal } from './meetups.js';
+import { KINDS, kindLabel, languageName, when, placesText, refusal } from './common.js';
 
 const LANGUAGE_CODES = ['fi', 'sv', 'en', 'da', 'uk', 'se', 'ru', 'so', 'ar', 'et'];
 
