@@ -1,75 +1,79 @@
-"""Automatic holds: words from the per-language lists and personal details a young person should not post.
+"""Automatic rules for youth messages: hold (wait for a moderator) or flag (publish, but tell staff).
 
-`hold_reason(text)` names the first rule a message breaks (word, phone, email, address, hetu, handle),
-or None. Holding is never rejecting: a moderator decides, and the sender is told why it waits.
+`hold_reason(text)` names the first rule a message breaks: "word" (a word or phrase of the HOLD lists,
+backend/wordlists/<lang>.txt: slurs, harassment, sexual content aimed at someone), or a personal detail
+(email, hetu, phone, address, handle: pii.py), or None. Holding is never rejecting: a moderator decides,
+and the sender is told why it waits.
+
+`flag_reason(text)` is "may_need_help" when the message uses a word of the FLAG lists
+(backend/wordlists/<lang>.flag.txt: harm, abuse, self-harm, sexual offences, drugs, hate as a topic).
+A flagged message is published as usual; staff see it marked, the youth sees the helplines.
 """
 import re
-import unicodedata
+from functools import lru_cache
+from pathlib import Path
 
-from ..handles import blocked_words
+from ..text import fold
+from .normalise import normalise
+from .pii import pii_kind
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d(?:[ .\-/]?\d){6,14}(?!\w)")
-HETU = re.compile(r"(?<!\w)(\d{2})(\d{2})(\d{2})([-+ABCDEFUVWXY])(\d{3})([0-9A-Y])(?!\w)", re.IGNORECASE)
-HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
-STREET_SUFFIXES = ("katu", "tie", "kuja", "polku", "väylä", "raitti", "kaari", "rinne", "piha", "ranta",
-                   "gatan", "vägen", "gränd", "stigen", "gade", "vej", "allé", "stræde")
-ADDRESS = re.compile(
-    r"\b\w+(?:%s)\s+\d{1,4}\s?[a-zA-Z]?\b" % "|".join(STREET_SUFFIXES)
-    + r"|\b\d{1,5}\s+\w+(?:\s\w+)?\s+(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|way)\b"
-    + r"|(?:вул\.?|вулиця|просп\.?)\s*\w+[\w\s]{0,20}?,?\s*\d{1,4}",
-    re.IGNORECASE | re.UNICODE)
-PLATFORMS = r"snap(?:chat)?|sc|insta(?:gram)?|ig|tiktok|tt|discord|dc|telegram|tg|kik|whatsapp|wa|twitter|x|threads|bereal"
-SOCIAL = re.compile(
-    r"(?<![\w.@])@[A-Za-z0-9_.]{2,30}\b"
-    + r"|\b(?:%s)\s*[:=]\s*@?[A-Za-z0-9_.]{3,30}" % PLATFORMS
-    + r"|\b(?:%s)\s+@[A-Za-z0-9_.]{3,30}" % PLATFORMS
-    + r"|\b[A-Za-z0-9_.]{2,32}#\d{4}\b",
-    re.IGNORECASE)
-
-RULES = ("word", "email", "hetu", "phone", "address", "handle")
+WORDLISTS = Path(__file__).resolve().parent.parent / "wordlists"
+MAY_NEED_HELP = "may_need_help"
+TOKEN = re.compile(r"[\w'’-]+")
+LEET = str.maketrans("013457$@", "oieastsa")
 
 
-def valid_hetu(match) -> bool:
-    """A Finnish personal identity code with a valid date-ish part and check character."""
-    day, month, _year, _century, serial, check = match.groups()
-    if not (1 <= int(day) <= 31 and 1 <= int(month) <= 12):
-        return False
-    number = int(day + month + _year + serial)
-    return HETU_CHECK[number % 31] == check.upper()
+@lru_cache(maxsize=2)
+def entries(kind: str) -> tuple[tuple[str, ...], ...]:
+    """Every language's list of `kind` ("hold": <lang>.txt, "flag": <lang>.flag.txt) as folded token tuples."""
+    pattern = "*.flag.txt" if kind == "flag" else "*.txt"
+    found = set()
+    for path in sorted(WORDLISTS.glob(pattern)):
+        if kind == "hold" and path.name.endswith(".flag.txt"):
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            words = tuple(TOKEN.findall(fold(line.split("#", 1)[0])))
+            if words:
+                found.add(words)
+    return tuple(sorted(found))
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).casefold()
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
+def _token_is(token: str, word: str, inside: bool = False) -> bool:
+    """Equal to a short word, or starting with a word of 4+ letters (inflections count);
+    `inside`: a word of 5+ letters anywhere in the token (compounds: "koulukiusaaminen")."""
+    return (token == word or (len(word) >= 4 and token.startswith(word))
+            or (inside and len(word) >= 5 and word in token))
 
 
-def _tokens(text: str) -> list[str]:
-    return re.findall(r"\w+", _fold(text))
+def tokens(text: str) -> list[str]:
+    """Folded words; a word written with digits for letters ("v1ttu") is also read with letters."""
+    found = []
+    for token in TOKEN.findall(fold(text)):
+        found.append(token)
+        if any(ch.isdigit() for ch in token) and any(ch.isalpha() for ch in token):
+            found.append(token.translate(LEET))
+    return found
 
 
-def has_blocked_word(text: str) -> bool:
-    """A token starting with a listed word (4+ letters: inflections count) or equal to a short one."""
-    words = [_fold(w) for w in blocked_words()]
-    for token in _tokens(text):
-        for word in words:
-            if token == word or (len(word) >= 4 and token.startswith(word)):
+def uses_listed(kind: str, text: str) -> bool:
+    """Does the text contain a word or phrase of the `kind` lists?"""
+    words = tokens(text)
+    for entry in entries(kind):
+        n = len(entry)
+        for i in range(len(words) - n + 1):
+            if all(_token_is(words[i + k], entry[k], inside=kind == "flag") for k in range(n)):
                 return True
     return False
 
 
 def hold_reason(text: str) -> str | None:
     """Why this youth message must wait for a moderator, or None."""
-    if has_blocked_word(text):
+    normalised = normalise(text)
+    if uses_listed("hold", normalised):
         return "word"
-    if EMAIL.search(text):
-        return "email"
-    if any(valid_hetu(m) for m in HETU.finditer(text)):
-        return "hetu"
-    if PHONE.search(text):
-        return "phone"
-    if ADDRESS.search(text):
-        return "address"
-    if SOCIAL.search(text):
-        return "handle"
-    return None
+    return pii_kind(text, normalised)
+
+
+def flag_reason(text: str) -> str | None:
+    """"may_need_help" when the message touches harm, abuse, self-harm, sexual offences or drugs."""
+    return MAY_NEED_HELP if uses_listed("flag", normalise(text)) else None
