@@ -1,11 +1,18 @@
-"""Tuttu's application factory."""
+"""Tuttu's application factory: configuration, the shared services, then every feature in one list."""
 import logging
+from pathlib import Path
 
 from flask import Flask
 
 from . import api as api_conventions
-from . import auth, broker, cli, db as database, errors, security
-from .config import load_config, instance_path
+from . import auth, broker, chat, cli, console, errors, feed, meetups, push, sectors, security, shell, tasks
+from . import db as database
+from .config import instance_path, load_config
+from .schema import upgrade
+
+# Each feature's init_app registers its blueprints, jobs, CLI commands and demo step. The order is the
+# order of their routes and demo steps; the shell comes last (its catch-all answers deep links into the PWA).
+FEATURES = (auth, console, sectors, feed, chat, push, meetups, shell)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -26,31 +33,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     database.init_app(app)
     errors.init_app(app)
     security.init_app(app)
-    auth.init_app(app)
     broker.init_app(app)
-    register_blueprints(app)
-    api_conventions.init_app(app)   # after the blueprints: the OpenAPI document lists their routes
     cli.init_app(app)
-
-    from .schema import upgrade
+    for feature in FEATURES:
+        feature.init_app(app)
+    api_conventions.init_app(app)   # after the features: the OpenAPI document lists their routes
     upgrade()
-    from .tasks import bind_app
-    bind_app(app)
+    tasks.bind_app(app)
     return app
 
 
 def load_config_for_tests(test_config):
-    from pathlib import Path
     return load_config(Path(test_config["INSTANCE_PATH"]))
-
-
-def register_blueprints(app):
-    from . import chat, console, feed, meetups, posts, push, sectors, shell
-    for module in (console, sectors, feed, posts, chat, push, meetups):
-        app.register_blueprint(module.bp)
-    from . import calendar_feed, meetups_organiser
-    for module in (meetups_organiser, calendar_feed):
-        app.register_blueprint(module.bp)
-    if hasattr(chat, "init_app"):
-        chat.init_app(app)
-    app.register_blueprint(shell.bp)   # last: its catch-all serves deep links into the PWA

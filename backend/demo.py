@@ -1,23 +1,20 @@
 """The demo city: six sectors of Oulu with two officers each, youth workers, youth centres, an admin.
 
-Features add their own demo content with `@demo_step(order)`; each step receives the DemoCity.
+Features add their own demo content in their init_app with `add_demo_step(app, order, step)`; each step
+receives the DemoCity, in order, inside one transaction.
 Passwords are random, returned once to be printed, never stored in plain text.
 """
 import secrets
 from dataclasses import dataclass, field
 
+from flask import current_app
+
 from .db import db
 from .models import Sector, SectorPostcode, Staff, YouthCentre, utcnow
 
-DEMO_STEPS = []
-
-
-def demo_step(order: int):
-    """Register a function(city: DemoCity) that adds a feature's demo content."""
-    def decorator(func):
-        DEMO_STEPS.append((order, func))
-        return func
-    return decorator
+def add_demo_step(app, order: int, step):
+    """Register step(city: DemoCity), which adds a feature's demo content, on this app."""
+    app.extensions.setdefault("tuttu_demo_steps", []).append((order, step))
 
 
 @dataclass
@@ -92,12 +89,10 @@ def seed_city(city: DemoCity):
 
 def seed_demo() -> list:
     """Create the demo city and every feature's demo content in one transaction; return the logins."""
-    import importlib
-    for module in ("sectors", "chat", "push", "meetups"):
-        importlib.import_module(f"backend.{module}")   # registers their demo steps
     city = DemoCity(now=utcnow())
+    steps = sorted(current_app.extensions.get("tuttu_demo_steps", []), key=lambda item: item[0])
     with db.atomic():
         seed_city(city)
-        for _, step in sorted(DEMO_STEPS, key=lambda item: item[0]):
+        for _, step in steps:
             step(city)
     return city.logins

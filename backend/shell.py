@@ -133,3 +133,7 @@ def app_shell(path="index.html"):
     if "." in path.rsplit("/", 1)[-1]:
         abort(404)
     return shell_file("index.html")
+
+
+def init_app(app):
+    app.register_blueprint(bp)

@@ -1,15 +1,14 @@
 """Background jobs: one huey instance (SQLite file by default, Redis when REDIS_URL is set).
 
-Features register their jobs on `huey` in their own modules, e.g.
+Each feature registers its jobs by name in its `init_app`, e.g.
 
-    from .tasks import huey, in_app_context
-    @huey.periodic_task(crontab(minute="*/5"))
-    @in_app_context
-    def purge_old_messages(): ...
+    tasks.register_job("chat.purge", purge_chat, crontab(minute="17"))   # periodic
+    tasks.register_job("push.deliver", deliver)                          # on demand: tasks.run_job("push.deliver")
 
+and other code queues a job by that name, so no module imports another feature's job module.
 `python app.py` runs a consumer inside the web process (start_in_process_consumer); the Procfile's
-`worker` line runs `huey_consumer app.huey` (app.py imports every feature, so all jobs are registered).
-Tests run tasks immediately.
+`worker` line runs `huey_consumer app.huey` (app.py builds the app, so every feature's jobs are registered).
+Tests run jobs immediately.
 """
 import functools
 import logging
@@ -40,11 +39,32 @@ def bind_app(app):
 
 
 def job_app():
-    global _app
+    """The app jobs run in; create_app() binds it (app.py does, for the web process and the worker)."""
     if _app is None:
-        from . import create_app
-        _app = create_app()
+        raise RuntimeError("no Tuttu app in this process: build one with create_app() before running jobs")
     return _app
+
+
+_jobs = {}     # name -> huey task; registration is per process and idempotent (tests build many apps)
+
+
+def register_job(name: str, func, schedule=None):
+    """Make `func` a background job called `name`; with a huey crontab `schedule` it also runs periodically."""
+    if name not in _jobs:
+        runner = in_app_context(func)
+        decorator = huey.periodic_task(schedule, name=name) if schedule else huey.task(name=name)
+        _jobs[name] = decorator(runner)
+    return _jobs[name]
+
+
+def run_job(name: str, *args, **kwargs):
+    """Queue the job `name` for the worker (run inline when TUTTU_TASKS_IMMEDIATE is set)."""
+    return _jobs[name](*args, **kwargs)
+
+
+def schedule_job(name: str, delay: float, *args, **kwargs):
+    """Queue the job `name` to run in `delay` seconds."""
+    return _jobs[name].schedule(args=args, kwargs=kwargs, delay=delay)
 
 
 def in_app_context(func):

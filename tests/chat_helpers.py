@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from backend.broker import LocalBroker
-from backend.chat import actions
+from backend.chat import actions, dispatch
 from backend.chat.hub import Connection, hub
 from backend.db import db
 from backend.models import ChatSession, Youth, utcnow
@@ -28,7 +28,7 @@ class Peer:
 
     def send(self, type, **fields):
         start = len(self.frames)
-        actions.handle(self.conn, self.session_id, {"type": type, **fields})
+        dispatch.handle(self.conn, self.session_id, {"type": type, **fields})
         new = self.frames[start:]
         replies = [f for f in new if f["type"] in ("ack", "error", "pong")]
         return replies[0] if replies else (new[-1] if new else None)

@@ -1,10 +1,13 @@
 """Shared pieces for the push tests: the local push service and subscribing through the API."""
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from backend.models import ChatSession
 from tests.pushservice import PushService
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +34,14 @@ def subscribe(api, push_service, **preferences):
     return browser
 
 
-def monday_session(starts_utc=datetime(2026, 11, 23, 14, 0), minutes=120, title="Monday chat"):
-    """Monday 16:00-18:00 Helsinki time (UTC+2 in November)."""
+def next_monday(hour=16, minute=0) -> datetime:
+    """The Monday after the next one at hh:mm Helsinki time, as naive UTC: always ahead of the real clock."""
+    today = datetime.now(HELSINKI).date()
+    monday = today + timedelta(days=7 + (7 - today.weekday()) % 7)
+    return datetime.combine(monday, time(hour, minute), HELSINKI).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def monday_session(starts_utc=None, minutes=120, title="Monday chat"):
+    """A session from 16:00 Helsinki time on a Monday ahead of the real clock (or at `starts_utc`)."""
+    starts_utc = starts_utc or next_monday()
     return ChatSession.create(title=title, starts_at=starts_utc, ends_at=starts_utc + timedelta(minutes=minutes))

@@ -1,7 +1,7 @@
 """Accounts and roles: staff login, deactivation, anonymous youth, handles, erase-me."""
 import pytest
 
-from backend.handles import handle_problem
+from backend.auth.handles import handle_problem
 from backend.models import Staff, Youth
 from tests.conftest import PASSWORD
 

@@ -1,7 +1,7 @@
 """The chat hub without sockets: moderation, catch-up, roles, backchannel, answers, sanctions, limits."""
 import threading
 
-from backend.chat import actions
+from backend.chat import actions, dispatch
 from backend.models import Answer, AuditLog, ChatMessage, ChatSession
 from tests.chat_helpers import Peer, chat  # noqa: F401  (fixture)
 
@@ -199,7 +199,7 @@ def test_concurrent_senders_get_unique_gapless_seqs(chat):
         from backend.db import db
         with db.connection_context():
             for n in range(3):
-                actions.handle(peer.conn, chat.id, {"type": "say", "cid": f"t{n}", "text": f"hi {n}"})
+                dispatch.handle(peer.conn, chat.id, {"type": "say", "cid": f"t{n}", "text": f"hi {n}"})
     threads = [threading.Thread(target=talk, args=(t,)) for t in teens]
     [t.start() for t in threads]
     [t.join() for t in threads]

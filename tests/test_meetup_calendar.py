@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 from icalendar import Calendar
 
 from backend.db import db
-from backend.meetup_tickets import checkin_token
+from backend.meetups.tickets import checkin_token
 from backend.models import ChatSession, Signup
 from backend.models.base import utcnow
 from tests.meetup_helpers import GUARDIAN, announce, sign_up
@@ -94,7 +94,7 @@ def test_check_in_by_scanned_token_or_typed_code(as_role, app):
 
 
 def test_retention_deletes_first_names_and_guardians_after_the_configured_days(as_role, app):
-    from backend.meetup_jobs import forget_meetup_people
+    from backend.meetups.jobs import forget_meetup_people
     organiser = as_role("organiser")
     camp = announce(organiser, kind="summer_camp", starts_at="2030-07-01T10:00:00+03:00",
                     ends_at="2030-07-03T15:00:00+03:00")

@@ -4,7 +4,7 @@ import base64
 import pytest
 
 from backend.models import Delivery, PushSubscription, Youth
-from backend.push_sender import EndpointRefused, check_endpoint
+from backend.push.sender import EndpointRefused, check_endpoint
 from tests.push_helpers import app_config, monday_session, push_service, subscribe  # noqa: F401
 
 
@@ -132,7 +132,7 @@ def test_erasing_a_youth_removes_their_subscriptions(as_role, push_service):
 
 
 def test_staff_see_how_many_reminders_a_session_sent_delivered_and_dropped(app, as_role, push_service):
-    from backend.push_jobs import schedule_reminders
+    from backend.push.jobs import schedule_reminders
     live, dead = as_role("youth"), as_role("youth")
     subscribe(live, push_service)
     gone = subscribe(dead, push_service)

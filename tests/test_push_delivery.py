@@ -10,10 +10,10 @@ import pytest
 
 from backend.db import db
 from backend.models import Delivery, Follow, Post, PushSubscription, Youth
-from backend.notify import notify_followers_of_post, notify_meetup
-from backend.push_delivery import MAX_ATTEMPTS, claim, deliver_batch, deliver_due, drop_stuck, sender
-from backend.push_jobs import current_lead, purge_old, schedule_reminders
-from tests.push_helpers import app_config, monday_session, push_service, subscribe  # noqa: F401
+from backend.push.notify import notify_followers_of_post, notify_meetup
+from backend.push.delivery import MAX_ATTEMPTS, claim, deliver_batch, deliver_due, drop_stuck, sender
+from backend.push.jobs import current_lead, purge_old, schedule_reminders
+from tests.push_helpers import app_config, monday_session, next_monday, push_service, subscribe  # noqa: F401
 
 MIN = timedelta(minutes=1)
 
@@ -30,12 +30,12 @@ def job(app):
 def queue_only(notify):
     """Call a notify_* function while no worker runs: the deliveries are queued, nothing is sent."""
     def call(*args, **kwargs):
-        import backend.notify
-        started, backend.notify.start_delivery = backend.notify.start_delivery, lambda now=None: None
+        import backend.push.notify
+        started, backend.push.notify.start_delivery = backend.push.notify.start_delivery, lambda now=None: None
         try:
             return notify(*args, **kwargs)
         finally:
-            backend.notify.start_delivery = started
+            backend.push.notify.start_delivery = started
     return call
 
 
@@ -100,7 +100,7 @@ def test_lead_time_is_chosen_by_the_most_recent_moment_within_grace():
 
 def test_nothing_is_sent_during_quiet_hours(job, as_role, push_service):
     browser = subscribe(as_role("youth"), push_service, lead_times=["quarter", "start"])
-    late = monday_session(starts_utc=datetime(2026, 11, 23, 19, 30), title="Late chat")   # 21:30 Helsinki
+    late = monday_session(starts_utc=next_monday(21, 30), title="Late chat")   # 21:30 Helsinki
     job(schedule_reminders, now=late.starts_at - 15 * MIN)
     job(schedule_reminders, now=late.starts_at)
     assert push_service.messages(browser["endpoint"]) == []
@@ -201,7 +201,7 @@ def test_5xx_retries_with_bounded_exponential_backoff_then_gives_up(job, as_role
     push_service.answer(browser["endpoint"], 500)
     now = datetime(2026, 11, 24, 10, 0)
     from backend.models import Notification
-    from backend.notify import notify_test
+    from backend.push.notify import notify_test
     job(notify_test, PushSubscription.get(), now=now)
     waits = []
     note = Notification.get()
@@ -234,7 +234,7 @@ def test_a_worker_stopping_mid_batch_never_causes_a_second_delivery(job, as_role
     browsers = [subscribe(as_role("youth"), push_service) for _ in range(6)]
     session = monday_session()
     now = session.starts_at - 60 * MIN
-    from backend.notify import notify_session_reminder
+    from backend.push.notify import notify_session_reminder
     job(queue_only(notify_session_reminder), session, "hour", now=now)   # we play the worker by hand
     batch = job(claim, now, worker="crashing", limit=10)
     job(lambda: deliver_batch(batch[:3], now, sender()))                  # then the process dies
@@ -252,7 +252,7 @@ def test_two_workers_share_a_fan_out_without_sending_anything_twice(job, app, as
     PushSubscription.bulk_create(subscriptions, batch_size=100)
     session = monday_session()
     now = session.starts_at - 60 * MIN
-    from backend.notify import notify_session_reminder
+    from backend.push.notify import notify_session_reminder
     job(queue_only(notify_session_reminder), session, "hour", now=now)
     results = []
 
@@ -282,8 +282,8 @@ def test_retention_removes_old_notifications_and_long_dead_subscriptions(job, as
 @pytest.mark.parametrize("lang", ["en", "fi", "sv", "da", "uk"])
 def test_every_notification_text_fits_and_is_generic(lang):
     from backend.models import Notification
-    from backend.notify_texts import DEFAULTS, render_payload
-    from backend.push_sender import MAX_PAYLOAD
+    from backend.push.texts import DEFAULTS, render_payload
+    from backend.push.sender import MAX_PAYLOAD
     for key in DEFAULTS:
         note = Notification(id=2 ** 31, message=key, params={"time": "16:00"}, url="/meetups/2147483647",
                             topic="meetup-2147483647")

@@ -6,7 +6,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from backend.push_sender import (JWT_LIFETIME, MAX_PAYLOAD, OutgoingPush, PushSender, VapidKeys, VapidSigner,
+from backend.push.sender import (JWT_LIFETIME, MAX_PAYLOAD, OutgoingPush, PushSender, VapidKeys, VapidSigner,
                                  origin_of, parse_retry_after)
 from tests.pushservice import PushService
 

@@ -162,7 +162,7 @@ def test_sector_page_shows_officers_contact_hours_and_emergency_number(as_role, 
     north = city["north"]
     north.office_hours = [{"day": 0, "opens": "12:00", "closes": "16:00"}]
     north.save()
-    import backend.sectors as sectors
+    import backend.sectors.views as sectors
     monkeypatch.setattr(sectors, "city_now", lambda: datetime(2026, 11, 23, 13, 30))   # a Monday
     page = as_role("youth").get(f"/api/sectors/{north.id}").json
     assert page["name"] == "North" and page["emergency"] == "112"

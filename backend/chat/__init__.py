@@ -1,16 +1,25 @@
-"""The Monday chat: hub.py (plain Python) and ws.py (the flask-sock adapter), plus the sessions API.
+"""The Monday chat: hub.py (plain Python rooms and fan-out), ws.py (the socket route), the sessions,
+schedule and answer-archive API, the chat's jobs, CLI command and demo step.
 
 The protocol is docs/chat-protocol.md.
 """
-from flask import Blueprint
+from huey import crontab
 
-bp = Blueprint("chat", __name__)
-
-from . import actions, answers, commands, retention, schedule, sessions, ws  # noqa: E402,F401  (routes, jobs, CLI, demo)
+from .. import tasks
+from ..demo import add_demo_step
+from . import actions, answers, schedule, sessions, ws
+from .commands import open_session_command, seed_chat
+from .retention import plan_sessions_job, purge_chat
 
 
 def init_app(app):
     app.config.setdefault("SOCK_SERVER_OPTIONS", {})
+    for module in (sessions, schedule, answers, ws):
+        app.register_blueprint(module.bp)
+    tasks.register_job("chat.purge", purge_chat, crontab(minute="17"))
+    tasks.register_job("chat.plan_sessions", plan_sessions_job, crontab(minute="*/30"))
+    app.cli.add_command(open_session_command)
+    add_demo_step(app, 50, seed_chat)
     actions.reset_limits()
     green_postgres()
 

@@ -9,8 +9,10 @@ from ..auth import current_staff, staff_required
 from ..db import db
 from ..errors import ApiError
 from ..models import Answer, Staff
-from . import bp
+from flask import Blueprint
 from .search import publish_answer, search, unpublish_answer
+
+bp = Blueprint("chat_answers", __name__)
 
 PAGE = 20
 Topic = Literal["law", "traffic", "online", "safety", "substances", "school", "home", "police", "other"]

@@ -2,16 +2,15 @@
 from datetime import timedelta
 
 import click
+from flask.cli import with_appcontext
 
-from ..cli import register
-from ..demo import demo_step
 from ..models import Answer, ChatMessage, ChatSchedule, ChatSession, SessionStaff, Staff, Youth
 from .planning import open_session_now, plan_sessions
 from .search import index_answer
 
 
-@register
 @click.command("open-session")
+@with_appcontext
 @click.option("--now", "now_flag", is_flag=True, required=True, help="Open the session now.")
 @click.option("--minutes", type=click.IntRange(10, 480), default=60, show_default=True)
 @click.option("--title", default="Chat", show_default=True)
@@ -25,7 +24,6 @@ def open_session_command(now_flag, minutes, title, host_email):
     click.echo(f"Session {session.id} is open until {session.ends_at:%H:%M} UTC: /chat/{session.id}")
 
 
-@demo_step(50)
 def seed_chat(city):
     """The default weekly slot, and a session open now with a question, an answer card and the archive."""
     host = city.youth_workers[0] if city.youth_workers else None

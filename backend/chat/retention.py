@@ -2,11 +2,9 @@
 from datetime import timedelta
 
 from flask import current_app
-from huey import crontab
 
 from ..db import db
 from ..models import Answer, ChatMessage, ChatSession, SafeguardingConcern, Sanction, utcnow
-from ..tasks import huey, in_app_context
 from .planning import plan_sessions
 
 
@@ -30,15 +28,6 @@ def purge_chat(now=None) -> dict:
             "sanctions": sanctions}
 
 
-@huey.periodic_task(crontab(minute="17"))
-@in_app_context
-def purge_chat_job():
-    """Hourly: enforce the chat's retention periods."""
-    return purge_chat()
-
-
-@huey.periodic_task(crontab(minute="*/30"))
-@in_app_context
 def plan_sessions_job():
     """Every half hour: plan the next two weeks of scheduled sessions."""
     plan_sessions()

@@ -9,8 +9,10 @@ from ..auth import current_staff, staff_required
 from ..db import db
 from ..errors import ApiError
 from ..models import AuditLog, ChatSchedule, Staff
-from . import bp
+from flask import Blueprint
 from .planning import default_slot, replan_slot
+
+bp = Blueprint("chat_schedule", __name__)
 
 EDITORS = (Staff.YOUTH_WORKER, Staff.ADMIN)
 

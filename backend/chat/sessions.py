@@ -12,12 +12,14 @@ from ..errors import ApiError
 from ..models import AuditLog, ChatMessage, ChatSession, SafeguardingConcern, Staff, utcnow
 from ..models.chat import write_transaction
 from ..security import limiter
-from . import bp
+from flask import Blueprint
 from .actions import announce
 from .frames import iso
 from .hub import hub
 from .moderation import hold_reason
 from .planning import next_session, plan_sessions, session_payload, session_state_frame
+
+bp = Blueprint("chat_sessions", __name__)
 
 MANAGERS = (Staff.YOUTH_WORKER, Staff.ADMIN)
 

@@ -7,10 +7,12 @@ from flask_login import current_user
 from simple_websocket import ConnectionClosed, Server
 
 from ..security import same_origin_ws
-from . import bp
-from . import actions
+from flask import Blueprint
+from . import actions, dispatch
 from .hub import Connection, hub
 from .store import release_request_connection
+
+bp = Blueprint("chat_socket", __name__)
 
 MAX_FRAME = 4096
 SILENCE_LIMIT = 60          # seconds without any frame from the client
@@ -76,7 +78,7 @@ def serve(ws, conn, session_id):
         except (ValueError, TypeError):
             conn.send_now({"type": "error", "code": "invalid", "message": "Frames are JSON objects."})
             continue
-        actions.handle(conn, session_id, raw)
+        dispatch.handle(conn, session_id, raw)
 
 
 def _int_arg(name):

@@ -19,7 +19,8 @@ class Sector(BaseModel):
     description = TextField(null=True)
 
     def officers(self):
-        from .people import Staff
+        """The sector's verified, active officers by name (Staff is reached through its `sector` backref)."""
+        Staff = Sector.staff.rel_model
         return (Staff.active_staff()
                 .where((Staff.sector == self) & (Staff.role == Staff.OFFICER) & Staff.verified_at.is_null(False))
                 .order_by(Staff.name))

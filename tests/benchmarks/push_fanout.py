@@ -49,7 +49,7 @@ def worker(name, config, concurrency, results):
     """One delivery worker process: send what is due until nothing is queued."""
     os.environ["TUTTU_PUSH_CONCURRENCY"] = str(concurrency)
     from backend import create_app
-    from backend.push_delivery import deliver_due, next_due, sender
+    from backend.push.delivery import deliver_due, next_due, sender
     from backend.models.base import utcnow
     app = create_app(config)
     totals = {}
@@ -117,7 +117,7 @@ def main():
 
 def run(args, base, config):
     from backend.models import Delivery, PushSubscription
-    from backend.notify import notify_session_reminder
+    from backend.push.notify import notify_session_reminder
     app, session, dead, limited, setup_seconds = setup(args, base, config)
     started = time.time()
     with app.app_context():

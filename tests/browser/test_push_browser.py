@@ -33,7 +33,7 @@ FAKE_PUSH_MANAGER = """
 
 @pytest.fixture
 def browser_subscription(app, push_service, context):
-    from backend.push_delivery import vapid_keys
+    from backend.push.delivery import vapid_keys
     with app.app_context():
         key = vapid_keys().public_key
     sim = push_service.subscribe(application_server_key=key)
@@ -114,7 +114,7 @@ def test_service_worker_shows_a_pushed_notification_with_its_link(page, goto, sh
 def test_staff_see_the_next_chats_reminder_figures(app, page, goto, city, context, browser_subscription, push_service):
     from datetime import timedelta
     from backend.models import ChatSession, utcnow
-    from backend.notify import notify_session_reminder
+    from backend.push.notify import notify_session_reminder
     from tests.conftest import PASSWORD
     youth = push_service.subscribe()
     PushSubscription.create(endpoint=youth["endpoint"], p256dh=youth["keys"]["p256dh"], auth=youth["keys"]["auth"])

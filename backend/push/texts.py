@@ -6,11 +6,11 @@ Texts come from pwa/i18n/<lang>.json ("push.*" keys) with the English defaults b
 """
 import json
 from functools import lru_cache
-from pathlib import Path
 
-from .push_sender import MAX_PAYLOAD
+from ..config import ROOT
+from .sender import MAX_PAYLOAD
 
-I18N = Path(__file__).resolve().parent.parent / "pwa" / "i18n"
+I18N = ROOT / "pwa" / "i18n"
 LANGUAGES = ("en", "fi", "sv", "da", "uk")
 
 DEFAULTS = {

@@ -3,12 +3,12 @@ from flask import Blueprint, jsonify
 from pydantic import EmailStr, Field
 from typing import Literal
 
-from .api import Body, Line, api, json_body
-from .auth import current_staff, staff_required
-from .db import db
-from .errors import ApiError
-from .models import AuditLog, Sector, Staff, YouthCentre
-from .security import limiter
+from ..api import Body, Line, api, json_body
+from ..auth import current_staff, staff_required
+from ..db import db
+from ..errors import ApiError
+from ..models import AuditLog, Sector, Staff, YouthCentre
+from ..security import limiter
 
 bp = Blueprint("console", __name__)
 
@@ -80,6 +80,6 @@ def deactivate_staff(staff_id):
     with db.atomic():
         staff.deactivate()
         AuditLog.record(current_staff(), "staff.deactivate", staff)
-    from .broker import get_broker
+    from ..broker import get_broker
     get_broker().publish("staff", {"type": "deactivated", "staff_id": staff.id})
     return jsonify(_staff_row(staff))

@@ -7,18 +7,17 @@ from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
 from pydantic import ConfigDict, Field, ValidationError, field_validator
 
-from .api import Body, api, field_errors, json_body, query_args
-from .auth import staff_required
-from .db import db
-from .errors import ApiError
-from .models.chat import ChatSession
-from .models.push import Delivery, Notification, PushSubscription
+from ..api import Body, api, field_errors, json_body, query_args
+from ..auth import staff_required
+from ..db import db
+from ..errors import ApiError
+from ..models.chat import ChatSession
+from ..models.push import Delivery, Notification, PushSubscription
 from .notify import notify_test
-from .notify_texts import LANGUAGES
-from .push_delivery import vapid_keys
-from .push_sender import EndpointRefused, check_endpoint
-from .security import limiter
-from . import push_jobs  # noqa: F401  registers the push jobs with huey
+from .texts import LANGUAGES
+from .delivery import vapid_keys
+from .sender import EndpointRefused, check_endpoint
+from ..security import limiter
 
 bp = Blueprint("push", __name__)
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"

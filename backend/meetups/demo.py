@@ -1,9 +1,9 @@
 """Demo meetups: a youth-centre evening next week and a summer camp that needs a guardian's consent."""
 from datetime import datetime, time, timedelta, timezone
 
-from .demo import DemoCity, demo_step
-from .meetup_times import city_zone
-from .models import Meetup, MeetupOfficer
+from ..demo import DemoCity
+from .times import city_zone
+from ..models import Meetup, MeetupOfficer
 
 
 def city_moment(now, days_ahead, hour, minute=0):
@@ -13,7 +13,6 @@ def city_moment(now, days_ahead, hour, minute=0):
     return local.astimezone(timezone.utc).replace(tzinfo=None)
 
 
-@demo_step(40)
 def seed_meetups(city: DemoCity):
     now, centre, organiser = city.now, city.centres[0], city.organisers[0]
     evening = Meetup.create(

@@ -6,12 +6,12 @@ from flask import Blueprint, jsonify
 from flask_login import current_user
 from pydantic import Field, model_validator
 
-from .api import Body, api, json_body, query_args
-from .auth import current_staff, current_youth, youth_required
-from .db import db
-from .errors import ApiError
-from .models import Sector, Staff
-from .models.feed import Follow, Post
+from ..api import Body, api, json_body, query_args
+from ..auth import current_staff, current_youth, youth_required
+from ..db import db
+from ..errors import ApiError
+from ..models import Sector, Staff
+from ..models.feed import Follow, Post
 
 bp = Blueprint("feed", __name__)
 

@@ -10,16 +10,16 @@ from flask import Blueprint, Response, jsonify
 from flask_login import current_user
 from pydantic import model_validator
 
-from .api import Body, Line, Text, api, json_body
-from .auth import staff_required
-from .db import db
-from .errors import ApiError
-from .meetup_forms import MeetupChanges, NewMeetup, apply, set_officers
-from .meetup_payloads import attendee, detail, summary
-from .meetup_signups import cancel_meetup, decide, locked_meetup, offer_free_places, tell
-from .meetup_tickets import check_in
-from .meetup_times import city_time
-from .models import AuditLog, Meetup, MeetupMessage, Signup, Staff, utcnow
+from ..api import Body, Line, Text, api, json_body
+from ..auth import staff_required
+from ..db import db
+from ..errors import ApiError
+from .forms import MeetupChanges, NewMeetup, apply, set_officers
+from .payloads import attendee, detail, summary
+from .signups import cancel_meetup, decide, locked_meetup, offer_free_places, tell
+from .tickets import check_in
+from .times import city_time
+from ..models import AuditLog, Meetup, MeetupMessage, Signup, Staff, utcnow
 
 bp = Blueprint("meetups_organiser", __name__)
 MANAGERS = (Staff.ORGANISER, Staff.ADMIN)

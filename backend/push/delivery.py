@@ -17,12 +17,12 @@ from zoneinfo import ZoneInfo
 from flask import current_app, has_app_context
 from peewee import JOIN, Value
 
-from .db import db, is_postgres
-from .models.base import utcnow
-from .models.push import Delivery, Notification, PushSubscription, quiet_hours_end
-from .notify_texts import render_payload
-from .config import env, env_int
-from .push_sender import OutgoingPush, PushSender, VapidKeys
+from ..db import db, is_postgres
+from ..models.base import utcnow
+from ..models.push import Delivery, Notification, PushSubscription, quiet_hours_end
+from .texts import render_payload
+from ..config import env, env_int
+from .sender import OutgoingPush, PushSender, VapidKeys
 
 log = logging.getLogger(__name__)
 UTC = ZoneInfo("UTC")

@@ -17,11 +17,12 @@ from datetime import timedelta
 
 from peewee import IntegrityError
 
-from .db import db
-from .models.base import utcnow
-from .models.feed import Follow
-from .models.push import LEAD_TIMES, Notification, PushSubscription
-from .push_delivery import city_time, enqueue
+from ..db import db
+from ..models.base import utcnow
+from ..models.feed import Follow
+from ..models.push import LEAD_TIMES, Notification, PushSubscription
+from ..tasks import huey, run_job
+from .delivery import city_time, enqueue
 
 POST_TTL = timedelta(days=2)
 CHANGE_TTL = timedelta(days=3)
@@ -42,9 +43,7 @@ def _create(audience, now, start=True, **fields):
 
 def start_delivery(now=None):
     """Ask the background worker to send what is due (runs at once in tests)."""
-    from .push_jobs import deliver_task
-    from .tasks import huey
-    deliver_task(now if huey.immediate else None)   # a worker uses its own clock
+    run_job("push.deliver", now if huey.immediate else None)   # a worker uses its own clock
 
 
 def notify_session_reminder(session, lead: str, now=None):

@@ -10,11 +10,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
-from .db import db, is_postgres
-from .errors import ApiError
-from .meetup_times import city_text
-from .models import Meetup, Signup
-from .models.meetups import new_ticket
+from ..db import db, is_postgres
+from ..errors import ApiError
+from .times import city_text
+from ..models import Meetup, Signup
+from ..models.meetups import new_ticket
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def tell(meetup, kind, youth_ids, now):
     if not youth_ids:
         return None
     try:
-        from .notify import notify_meetup
+        from ..push.notify import notify_meetup
         return notify_meetup(meetup, kind, youth_ids, now=now)
     except Exception:   # noqa: BLE001 - delivery problems are the push feature's to report
         log.exception("could not queue the %s push for meetup %s", kind, meetup.id)

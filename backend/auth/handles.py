@@ -11,7 +11,7 @@ ANIMALS = ["Otter", "Fox", "Owl", "Lynx", "Seal", "Hare", "Moose", "Puffin", "Ba
            "Wolf", "Bear", "Squirrel", "Swan", "Reindeer", "Hedgehog", "Crane", "Salmon", "Raven", "Beaver"]
 
 HANDLE_RULE = re.compile(r"^[^\W_][\w-]{1,22}[^\W_]$")
-WORDLISTS = Path(__file__).parent / "wordlists"
+WORDLISTS = Path(__file__).resolve().parent.parent / "wordlists"
 
 
 def generate_handle() -> str:

@@ -9,10 +9,10 @@ import segno
 from flask import current_app
 from itsdangerous import BadSignature, Signer
 
-from .db import db
-from .errors import ApiError
-from .models import Signup
-from .models.meetups import TICKET_ALPHABET
+from ..db import db
+from ..errors import ApiError
+from ..models import Signup
+from ..models.meetups import TICKET_ALPHABET
 
 SALT = "tuttu.meetup-checkin"
 

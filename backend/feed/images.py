@@ -22,7 +22,7 @@ def media_root() -> Path:
     """MEDIA_PATH of the current app (or of the bound app, for CLI commands that run without a context)."""
     if has_app_context():
         return Path(current_app.config["MEDIA_PATH"])
-    from .tasks import job_app
+    from ..tasks import job_app
     return Path(job_app().config["MEDIA_PATH"])
 
 

@@ -1,8 +1,8 @@
 """What the API says about meetups and sign-ups (public, the youth's own, the organiser's)."""
 from flask import current_app
 
-from .meetup_times import iso
-from .models import Meetup, MeetupMessage, Signup
+from .times import iso
+from ..models import Meetup, MeetupMessage, Signup
 
 
 def places(meetup, counts: dict) -> dict:

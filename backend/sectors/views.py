@@ -4,21 +4,19 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import click
 from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
 from pydantic import Field
 from typing import Any
 
-from . import cli, posts  # noqa: F401  posts registers its demo step
-from .api import Body, Line, api, query_args
-from .auth import current_youth, staff_required
-from .errors import ApiError
-from .db import db
+from ..api import Body, Line, api, query_args
+from ..auth import current_youth, staff_required
+from ..errors import ApiError
+from ..db import db
 from .geo import ImportRefused, compact_collection, import_sectors
-from .images import ImageRefused, delete_staff_photo, save_staff_photo
-from .models import AuditLog, Sector, Staff
-from .models.feed import Follow, Post
+from ..feed.images import ImageRefused, delete_staff_photo, save_staff_photo
+from ..models import AuditLog, Sector, Staff
+from ..models.feed import Follow, Post
 
 bp = Blueprint("sectors", __name__)
 LATEST = 5
@@ -58,7 +56,7 @@ def _following(sector_id=None, officer_id=None) -> bool | None:
 
 def upcoming_meetups(sector: Sector) -> list:
     """Upcoming meetups in this sector, from backend.meetups.upcoming_in_sector (empty if it ever goes away)."""
-    from . import meetups
+    from ..meetups import views as meetups
     query = getattr(meetups, "upcoming_in_sector", None)
     return query(sector) if callable(query) else []
 
@@ -176,23 +174,3 @@ def import_sectors_api():
     if not dry_run:
         AuditLog.record(current_user, "sectors.import", created=result["created"], updated=result["updated"])
     return jsonify(result), 200 if dry_run else 201
-
-
-@cli.register
-@click.command("import-sectors")
-@click.argument("path", type=click.File("r", encoding="utf-8"))
-@click.option("--dry-run", is_flag=True, help="Check the file and say what would change, without saving.")
-def import_sectors_command(path, dry_run):
-    """Import (create or update by slug) the city's sectors from a GeoJSON FeatureCollection."""
-    try:
-        data = json.load(path)
-    except ValueError as exc:
-        raise click.ClickException(f"{path.name} is not valid JSON: {exc}")
-    try:
-        result = import_sectors(data, dry_run=dry_run)
-    except ImportRefused as refused:
-        lines = "\n".join(f"  {where}: {what}" for where, what in refused.problems.items())
-        raise click.ClickException(f"{path.name} was refused, nothing was imported:\n{lines}")
-    verb = "Would create" if dry_run else "Created"
-    click.echo(f"{verb} {len(result['created'])} and {'would update' if dry_run else 'updated'} "
-               f"{len(result['updated'])} sectors: {', '.join(result['created'] + result['updated'])}")

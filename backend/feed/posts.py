@@ -6,14 +6,14 @@ from flask import Blueprint, current_app, jsonify, request, send_from_directory
 from flask_login import current_user
 from pydantic import Field, field_validator
 
-from .api import Body, Line, Text, api, json_body
-from .auth import staff_required
-from .db import db
-from .errors import ApiError
+from ..api import Body, Line, Text, api, json_body
+from ..auth import staff_required
+from ..db import db
+from ..errors import ApiError
 from .images import ImageRefused, delete_post_image, save_post_image
-from .models import AuditLog, Staff, utcnow
-from .models.feed import Post
-from .security import limiter
+from ..models import AuditLog, Staff, utcnow
+from ..models.feed import Post
+from ..security import limiter
 
 bp = Blueprint("posts", __name__)
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ class PostEdit(Body):
 def on_post_published(post):
     """PUSH HOOK: tell the post's followers (after the commit); a push failure never fails the post."""
     try:
-        from .notify import notify_followers_of_post
+        from ..push.notify import notify_followers_of_post
     except ImportError:
         log.warning("push is not available: post %s published without notification", post.id)
         return None
@@ -210,10 +210,3 @@ def seed_demo_posts(city):
         Post.create(author=city.officers[0], sector=None, tags=["personal_safety"], created_at=now,
                     text="City-wide: the youth centres are open late on Friday. Need help right now? Call 112.")
 
-
-def _register_demo():
-    from .demo import demo_step
-    demo_step(20)(seed_demo_posts)
-
-
-_register_demo()

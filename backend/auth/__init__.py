@@ -8,12 +8,12 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 from pydantic import EmailStr
 
-from .api import Body, Line, api, json_body
-from .db import db
-from .errors import ApiError
+from ..api import Body, Line, api, json_body
+from ..db import db
+from ..errors import ApiError
 from .handles import generate_handle, handle_problem
-from .models import Staff, Youth, utcnow
-from .security import limiter
+from ..models import Staff, Youth, utcnow
+from ..security import limiter
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()

@@ -1,23 +1,22 @@
-"""The push feature's background jobs on the shared huey instance.
+"""The push feature's background jobs (registered by name in backend/push/__init__.py).
 
-    deliver_task(now)     send what is due now; re-schedules itself for retries due soon
-    push_every_minute     finds sessions and meetups coming up and queues their reminders, sends
-                          what is due, drops deliveries a stopped worker left half-done
-    push_retention        daily: notifications and deliveries older than 30 days, subscriptions
-                          that have not worked for 90 days
+    deliver(now)          "push.deliver": send what is due now; re-schedules itself for retries due soon
+    every_minute()        "push.every_minute": finds sessions and meetups coming up and queues their
+                          reminders, sends what is due, drops deliveries a stopped worker left half-done
+    retention()           "push.retention", daily: notifications and deliveries older than 30 days,
+                          subscriptions that have not worked for 90 days
 """
 import logging
 from datetime import timedelta
 
-from huey import crontab
 
-from .models.base import utcnow
-from .models.chat import ChatSession
-from .models.meetups import Meetup, Signup
-from .models.push import LEAD_TIMES, Notification, PushSubscription
+from ..models.base import utcnow
+from ..models.chat import ChatSession
+from ..models.meetups import Meetup, Signup
+from ..models.push import LEAD_TIMES, Notification, PushSubscription
 from .notify import notify_meetup, notify_session_reminder
-from .push_delivery import deliver_due, drop_stuck, next_due
-from .tasks import huey, in_app_context
+from .delivery import deliver_due, drop_stuck, next_due
+from ..tasks import huey, schedule_job
 
 log = logging.getLogger(__name__)
 
@@ -72,23 +71,19 @@ def purge_old(now=None) -> tuple[int, int]:
     return notes, subs
 
 
-@huey.task()
-@in_app_context
-def deliver_task(now=None):
+def deliver(now=None):
     """Send what is due; when a retry is due within two minutes, run again then."""
     totals = deliver_due(now)
     if now is None and not huey.immediate:
         upcoming = next_due()
         if upcoming is not None and upcoming - utcnow() <= SOON:
-            deliver_task.schedule(delay=max(1.0, (upcoming - utcnow()).total_seconds()))
+            schedule_job("push.deliver", max(1.0, (upcoming - utcnow()).total_seconds()))
     if totals:
         log.info("push delivery: %s", dict(totals))
     return dict(totals)
 
 
-@huey.periodic_task(crontab(minute="*"))
-@in_app_context
-def push_every_minute():
+def every_minute():
     now = utcnow()
     dropped = drop_stuck(now)
     if dropped:
@@ -97,8 +92,6 @@ def push_every_minute():
     deliver_due(now)
 
 
-@huey.periodic_task(crontab(minute="17", hour="3"))
-@in_app_context
-def push_retention():
+def retention():
     notes, subs = purge_old()
     log.info("push retention: %s notifications, %s unused subscriptions deleted", notes, subs)

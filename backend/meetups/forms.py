@@ -4,10 +4,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from .api import Body, Line, Text
-from .errors import ApiError
-from .meetup_times import city_time, to_utc
-from .models import Meetup, MeetupOfficer, Sector, Staff, YouthCentre
+from ..api import Body, Line, Text
+from ..errors import ApiError
+from .times import city_time, to_utc
+from ..models import Meetup, MeetupOfficer, Sector, Staff, YouthCentre
 
 Kind = Literal[Meetup.KINDS]
 Language = Literal[Meetup.LANGUAGES]

@@ -10,12 +10,12 @@ from flask import Blueprint, Response, current_app, jsonify
 from flask_login import current_user
 from icalendar import Calendar, Event, vGeo
 
-from .api import api
-from .auth import youth_required
-from .db import db
-from .errors import ApiError
-from .meetup_times import city_zone
-from .models import CalendarFeed, ChatSession, Meetup, Signup, utcnow
+from ..api import api
+from ..auth import youth_required
+from ..db import db
+from ..errors import ApiError
+from .times import city_zone
+from ..models import CalendarFeed, ChatSession, Meetup, Signup, utcnow
 
 bp = Blueprint("calendar_feed", __name__)
 

@@ -14,15 +14,14 @@ from flask import Blueprint, Response, jsonify
 from flask_login import current_user
 from pydantic import AfterValidator, EmailStr, Field
 
-from . import meetup_demo, meetup_jobs  # noqa: F401  registers the demo step and the jobs
-from .api import Body, Line, api, json_body, query_args
-from .errors import ApiError
-from .auth import current_staff, current_youth, youth_required
-from .meetup_payloads import detail, my_signup, summary
-from .meetup_signups import Entry, cancel_signup, claim_offer, sign_up
-from .meetup_tickets import qr_svg
-from .models import Meetup, Signup, utcnow
-from .security import limiter
+from ..api import Body, Line, api, json_body, query_args
+from ..errors import ApiError
+from ..auth import current_staff, current_youth, youth_required
+from .payloads import detail, my_signup, summary
+from .signups import Entry, cancel_signup, claim_offer, sign_up
+from .tickets import qr_svg
+from ..models import Meetup, Signup, utcnow
+from ..security import limiter
 
 bp = Blueprint("meetups", __name__)
 

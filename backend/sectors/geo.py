@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
-from .db import db
-from .models import Sector, SectorPostcode
-from .models.places import DAYS
+from ..db import db
+from ..models import Sector, SectorPostcode
+from ..models.places import DAYS
 
 MAX_FEATURES = 500
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")

@@ -1,4 +1,4 @@
-"""The meetups feature's background jobs on the shared huey instance.
+"""The meetups feature's background jobs (registered by name in backend/meetups/__init__.py).
 
     move_waitlists(now)          every 5 minutes: offers not claimed in time expire, the next in line
                                  gets the place (and a push)
@@ -9,11 +9,10 @@ Both can be called directly with an explicit `now` (tests drive the clock).
 import logging
 
 from flask import current_app
-from huey import crontab
 
-from .meetup_signups import keep_waitlists_moving, purge_personal_data
-from .models.base import utcnow
-from .tasks import huey, in_app_context
+from .signups import keep_waitlists_moving, purge_personal_data
+from ..models.base import utcnow
+from ..tasks import in_app_context
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +33,3 @@ def forget_meetup_people(now=None) -> int:
         log.info("meetup retention: personal data of %s meetups deleted", purged)
     return purged
 
-
-@huey.periodic_task(crontab(minute="*/5"))
-def meetup_waitlists_task():
-    move_waitlists()
-
-
-@huey.periodic_task(crontab(hour="3", minute="20"))
-def meetup_retention_task():
-    forget_meetup_people()
