@@ -14,7 +14,8 @@ SV = r"gatan|gata|vägen|väg|gränd|gränden|stigen|stig|allén|torget|backen|p
 DA = r"gade|gaden|vej|vejen|allé|stræde|strædet|torv|plads|pladsen|boulevard"
 EN = r"street|st|road|rd|avenue|ave|lane|crescent"
 EN_NAMED = r"street|road|avenue|lane|drive|st\.|rd\."
-APART = (r"katu|kadulla|kadun|kadulle|tie|tiellä|tien|tielle|kuja|kujalla|kujan|vej|vejen|gade|gaden|gatan|gata|"
+HIGHWAY = r"(?!(?:valta|kanta|moottori|seutu|maan|yhdys|motor|lands|riks|route)(?:tie|väg|vej))"
+APART = (r"katu|kadulla|kadun|kadulle|tiellä|tielle|kuja|kujalla|kujan|vej|vejen|gade|gaden|gatan|gata|"
          r"vägen|väg")
 NOT_SMALL = r"(?!(?:on|in|at|to|the|that|this|a|an|my|your|his|her|our|of|for|by|km|mph|miles)\b)"
 UK_WORDS = (r"вул(?:\.|\b)|вулиц[яіюею]\w*|просп(?:\.|\b)|проспект\w*|пров(?:\.|\b)|провул\w*|бульв(?:\.|\b)|бульвар\w*|"
@@ -26,7 +27,7 @@ NUMBER = r"(?:nro\.?\s*|nr\.?\s*|no\.?\s*|numero\s*|номер\s*|№\s*)?\d{1,4
 HOUSE = r"\s+%s(?!\s*[\d:.,]\d)(?!%s)" % (NUMBER, UNIT)
 
 STREET = re.compile(
-    r"\b\w{2,}(?:%s|%s|%s)\w{0,6}:?\w{0,4}%s" % (FI, SV, DA, HOUSE)      # isokadulla 12, Storgatan 5, Nørregade 14
+    r"\b%s\w{2,}(?:%s|%s|%s)\w{0,6}:?\w{0,4}%s" % (HIGHWAY, FI, SV, DA, HOUSE)      # isokadulla 12, Storgatan 5, Nørregade 14
     + r"|\b(?:%s)%s" % (APART, HOUSE)                                  # kirkko tie 5, vej 3 (written apart)
     + r"|\b\d{1,5}\s+%s\w+(?:\s%s\w+)?\s+(?:%s)\b" % (NOT_SMALL, NOT_SMALL, EN)   # 12 Baker Street
     + r"|\b\w+\s+(?:%s)%s" % (EN_NAMED, HOUSE)                           # Baker street 12

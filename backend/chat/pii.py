@@ -19,6 +19,7 @@ DIGIT_RUN = re.compile(r"(?<![\w+])(?:\+|00)?\d(?:[\s.\-/()]{0,3}\d){6,15}(?![\d
 DIGIT_GROUP = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d\s.\-/()]*\d|(?<![\w+])\d")
 YEAR_RANGE = re.compile(r"^(?:1[89]|20)\d\d\s*[-/–]\s*(?:(?:1[89]|20)\d\d|\d\d)$")
 THOUSANDS = re.compile(r"^[1-9]\d{0,2}(?:[ .,]\d{3})+$")
+YEARS = re.compile(r"^(?:(?:19|20)\d\d[\s,/–-]+)+(?:19|20)\d\d$")
 DATE = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})$|^\d{4}-\d\d-\d\d$")
 
 
@@ -38,7 +39,10 @@ def _plausible_number(digits: str) -> bool:
 def _ordinary_number(run: str) -> bool:
     """Year ranges, thousands and dates look like long digit runs but are not phone numbers."""
     run = run.strip()
-    return bool(YEAR_RANGE.match(run) or THOUSANDS.match(run) or DATE.match(run))
+    digits = re.sub(r"\D", "", run)
+    if len(digits) >= 5 and digits in "0123456789" and not digits.startswith("0"):     # counting: 1 2 3 4 5 6 7 8 9
+        return True
+    return bool(YEAR_RANGE.match(run) or YEARS.match(run) or THOUSANDS.match(run) or DATE.match(run))
 
 
 def has_phone(text: str) -> bool:
@@ -65,7 +69,7 @@ def _run_is_phone(digits: str) -> bool:
 
 def _split_number(text: str) -> bool:
     """A number in two or more pieces ("040 123 ja sit 4567"): pieces joined from one that starts like a number."""
-    groups = [re.sub(r"[^\d+]", "", g.group()) for g in DIGIT_GROUP.finditer(text)]
+    groups = [re.sub(r"[^\d+]", "", g.group()) for g in DIGIT_GROUP.finditer(text) if not _ordinary_number(g.group())]
     for i, first in enumerate(groups):
         if not (first.startswith(("0", "+")) and len(first) >= 3):
             continue

@@ -20,7 +20,8 @@ FOLLOWERS = r"(?:\s*[,.!?😀-🙏❤️✨🔥👋👻]*\s*(?:pls|plz|please|pl
 AFTER_PLATFORM = re.compile(
     r"(?<![\w.])(?:%s)%s(\s*[:=@-]\s*@?|\s+@?)(%s)" % (PLATFORM, TO_ME, NAME),  # snäppää mua: aino_15, ig aino.k
     re.I)
-AT_HANDLE = re.compile(r"(?<![\w.@])@[a-z0-9_.]{2,30}\b", re.I)
+AT_HANDLE = re.compile(r"(?<![\w.@])@(?!(?:poliisi|police|polis|politi|moderator|mod|admin|host)\b)[a-z0-9_.]{2,30}\b",
+                       re.I)
 DISCORD_TAG = re.compile(r"\b[a-z0-9_.]{2,32}#\d{4}\b", re.I)
 ADD_ME = re.compile(
     r"\b(?:add|adda|addaa|addaile|lisää|lisäile|lägg till|addera|tilføj|додай|добав\w*)\s+"

@@ -2,7 +2,9 @@
 
     .venv/bin/python tests/benchmarks/pii_corpus.py [--all]
 
-Each corpus line is {"lang", "expect": phone|email|hetu|address|handle|ok, "flag": bool, "text"}.
+Each corpus line is {"lang", "expect": phone|email|hetu|address|handle|ok, "flag": bool, "text", "set"?}.
+Lines with "set": "unseen" were written after the rules were tuned and first run untouched (their
+first-run figures are in the README); the "unseen" row shows how they do now.
 Prints, per language and per kind, how many personal details were held (goal >= 97 %), how many
 ordinary questions were held (goal <= 3 %) and how many flagged lines were flagged; then names every
 miss (a detail published, an ordinary question held, a flag missed or added). Not a test: the
@@ -44,7 +46,9 @@ def table(rows):
     pii = [r for r in rows if r["expect"] != "ok"]
     ok = [r for r in rows if r["expect"] == "ok"]
     print(f"{'':10} {'PII held':>18} {'ordinary held':>18} {'flags found':>18} {'flags added':>18}")
-    for name, pick in [(lang, lambda r, lang=lang: r["lang"] == lang) for lang in LANGS] + [("all", lambda r: True)]:
+    picks = [(lang, lambda r, lang=lang: r["lang"] == lang) for lang in LANGS] + [
+        ("all", lambda r: True), ("unseen", lambda r: r.get("set") == "unseen")]
+    for name, pick in picks:
         p, o = [r for r in pii if pick(r)], [r for r in ok if pick(r)]
         want = [r for r in o if r["flag"]]
         unwanted = [r for r in o if not r["flag"]]
