@@ -5,7 +5,6 @@ Views declare their body with `@api.validate(json=SomeBody, tags=[...])` and rea
 JSON 400; a non-JSON content type 415; an oversized JSON body 413.
 """
 import json
-import re
 import unicodedata
 from typing import Annotated
 
@@ -14,13 +13,14 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 from spectree import Response, SpecTree
 
 from .errors import ApiError
-
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+from .text import text_problem
 
 
 def _no_control_chars(value: str) -> str:
-    if CONTROL.search(value):
-        raise ValueError("must not contain control characters")
+    """Control, bidirectional and invisible characters are refused; whole emoji sequences are not (text.py)."""
+    problem = text_problem(value)
+    if problem:
+        raise ValueError(problem)
     return unicodedata.normalize("NFC", value)
 
 

@@ -138,6 +138,8 @@ def welcome(session, conn, room) -> dict:
         body["claims"] = {str(m.seq): {"id": m.claimed_by.id, "name": m.claimed_by.name}
                           for m in base.where(ChatMessage.claimed_by.is_null(False), ChatMessage.seq.is_null(False))}
         body["last_staff_seq"] = session.last_staff_seq
+        youth_says = base.where(ChatMessage.state == ChatMessage.PUBLISHED, ChatMessage.youth.is_null(False))
+        body["flags"] = {str(m.seq): flag for m in youth_says if (flag := F.flag_of(m))}
     return body
 
 
@@ -182,13 +184,15 @@ def ack(conn, message, duplicate=False):
         body["reason"] = message.reject_reason
     if duplicate:
         body["duplicate"] = True
-    conn.send_now(body)
+    conn.send_now(F.flagged(body, message) if conn.role == "participant" else body)
 
 
 def announce(message):
     """Fan out a just-stored message: to all when published, to staff's queue when held."""
     if message.state == ChatMessage.PUBLISHED:
         hub.publish(message.session_id, "all", F.message_frame(message), "public", message.seq)
+        if F.flag_of(message):
+            hub.publish(message.session_id, "staff", F.flag_frame(message))
     elif message.state == ChatMessage.HELD:
         hub.publish(message.session_id, "staff", {"type": "held", **F.queue_item(message)})
 

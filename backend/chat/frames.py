@@ -5,6 +5,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
 from ..api import Line, Text, field_errors
+from .moderation import flag_reason
 
 CID = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
 
@@ -150,9 +151,25 @@ def stream_frame(m) -> dict:
     return staff_frame(m) if m.channel == "staff" else message_frame(m)
 
 
+def flag_of(m) -> str | None:
+    """"may_need_help" for a youth message touching harm, abuse, self-harm, sexual offences or drugs."""
+    return flag_reason(m.text) if m.youth_id and m.kind == "say" else None
+
+
+def flagged(body: dict, m) -> dict:
+    """`body` with `flag` added when the message is flagged (staff frames and the sender's ack)."""
+    flag = flag_of(m)
+    return {**body, "flag": flag} if flag else body
+
+
+def flag_frame(m) -> dict:
+    """To staff, right after a flagged message is published."""
+    return {"type": "flag", "seq": m.seq, "id": m.id, "flag": flag_of(m)}
+
+
 def queue_item(m) -> dict:
-    return {"id": m.id, "cid": public_cid(m), "author": author(m), "text": m.text, "question": m.is_question,
-            "reason": m.hold_reason, "ts": iso(m.created_at)}
+    return flagged({"id": m.id, "cid": public_cid(m), "author": author(m), "text": m.text, "question": m.is_question,
+                    "reason": m.hold_reason, "ts": iso(m.created_at)}, m)
 
 
 def mine_item(m) -> dict:
