@@ -13,20 +13,8 @@ os.environ.setdefault("TUTTU_TASKS_IMMEDIATE", "1")
 from backend import create_app  # noqa: E402
 from backend.db import db  # noqa: E402
 from backend.models import ALL_MODELS, Sector, SectorPostcode, Staff, YouthCentre  # noqa: E402
-
-PASSWORD = "correct horse battery staple"
-
-
-def require_services() -> bool:
-    return os.environ.get("REQUIRE_SERVICES") == "1"
-
-
-def service_unavailable(reason):
-    """Skip with `reason`, or fail when CI requires the services."""
-    if require_services():
-        pytest.fail(f"{reason} (REQUIRE_SERVICES=1)")
-    pytest.skip(reason)
-
+from tests.push.pushservice import PushService  # noqa: E402
+from tests.support import PASSWORD, ApiClient  # noqa: E402
 
 _fresh_postgres = set()
 
@@ -82,51 +70,6 @@ def app(app_config):
         db.obj.close_all()
 
 
-class ApiClient:
-    """A test client that speaks the API the way the PWA does (JSON + CSRF header)."""
-
-    def __init__(self, flask_client):
-        self.http = flask_client
-        self._token = None
-
-    def token(self):
-        if self._token is None:
-            self._token = self.http.get("/api/csrf").json["csrf_token"]
-        return self._token
-
-    def request(self, method, path, json=None, headers=None, **kwargs):
-        headers = dict(headers or {})
-        if method in ("POST", "PUT", "PATCH", "DELETE"):
-            headers.setdefault("X-CSRF-Token", self.token())
-        return self.http.open(path, method=method, json=json, headers=headers, **kwargs)
-
-    def get(self, path, **kw):
-        return self.http.get(path, **kw)
-
-    def post(self, path, json=None, **kw):
-        return self.request("POST", path, json, **kw)
-
-    def put(self, path, json=None, **kw):
-        return self.request("PUT", path, json, **kw)
-
-    def patch(self, path, json=None, **kw):
-        return self.request("PATCH", path, json, **kw)
-
-    def delete(self, path, json=None, **kw):
-        return self.request("DELETE", path, json, **kw)
-
-    def login(self, email, password=PASSWORD):
-        response = self.post("/api/auth/login", {"email": email, "password": password})
-        self._token = None       # the session was renewed
-        return response
-
-    def become_youth(self):
-        response = self.post("/api/youth")
-        assert response.status_code == 201, response.json
-        self._token = None
-        return response.json
-
-
 @pytest.fixture
 def client(app):
     return ApiClient(app.test_client())
@@ -180,3 +123,10 @@ def as_role(city, new_client):
             assert response.status_code == 200, response.json
         return api
     return make
+
+
+@pytest.fixture(scope="session")
+def push_service():
+    """The local push service (a separate process that verifies VAPID and decrypts every payload)."""
+    with PushService() as service:
+        yield service

@@ -34,7 +34,7 @@ def admin(base, path, body=None):
 
 
 def start_push_service(port):
-    process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "pushservice.py"), "--port", str(port)],
+    process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "push" / "pushservice.py"), "--port", str(port)],
                                stdout=subprocess.PIPE, text=True)
     process.stdout.readline()          # "push service on ..."
     return process, f"http://127.0.0.1:{port}"

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from chat_helpers import (enter_as_staff, join_as_youth, open_session, stream_texts, switch_to_open_mode,
+from tests.browser.helpers import (enter_as_staff, join_as_youth, open_session, stream_texts, switch_to_open_mode,
                           wait_live)
 
 PHONE = {"width": 360, "height": 640}

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from chat_helpers import enter_as_staff, login_staff, open_session, wait_live
+from tests.browser.helpers import enter_as_staff, login_staff, open_session, wait_live
 
 
 def test_lobby_shows_the_next_session_with_rules_and_both_ways_in(page, goto, as_role):

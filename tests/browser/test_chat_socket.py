@@ -1,6 +1,6 @@
 """The chat connection module (pwa/js/chat/socket.js) in a real Chromium against the live server:
 backoff with jitter, de-duplication by seq, and a server-side drop healed by itself with ?since=."""
-from chat_helpers import enter_as_staff, open_session, stream_texts, wait_live
+from tests.browser.helpers import enter_as_staff, open_session, stream_texts, wait_live
 
 from backend.chat.hub import hub
 

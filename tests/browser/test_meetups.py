@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from tests.conftest import PASSWORD
+from tests.support import PASSWORD
 
 CITY = ZoneInfo("Europe/Helsinki")
 
@@ -104,7 +104,7 @@ def test_camp_with_consent_from_announcement_to_check_in(browser, context, page,
 
 
 def test_organiser_edits_approves_and_messages(context, page, goto, live_server, city, as_role, axe):
-    from tests.meetup_helpers import announce, sign_up
+    from tests.meetups.helpers import announce, sign_up
     meetup = announce(as_role("organiser"), title="Floorball night", kind="sports", capacity=2, waitlist_size=2,
                       approval_required=True)
     first, second = as_role("youth"), as_role("youth")

@@ -11,7 +11,12 @@ import re
 import pytest
 
 from backend.models import PushSubscription
-from tests.push_helpers import app_config, push_service  # noqa: F401
+
+
+@pytest.fixture
+def app_config(app_config):
+    app_config["PUSH_ALLOW_LOOPBACK"] = True   # the local push service is on 127.0.0.1
+    return app_config
 
 FAKE_PUSH_MANAGER = """
 (() => {
@@ -115,7 +120,7 @@ def test_staff_see_the_next_chats_reminder_figures(app, page, goto, city, contex
     from datetime import timedelta
     from backend.models import ChatSession, utcnow
     from backend.push.notify import notify_session_reminder
-    from tests.conftest import PASSWORD
+    from tests.support import PASSWORD
     youth = push_service.subscribe()
     PushSubscription.create(endpoint=youth["endpoint"], p256dh=youth["keys"]["p256dh"], auth=youth["keys"]["auth"])
     session = ChatSession.create(title="Monday chat", starts_at=utcnow() + timedelta(minutes=50),

@@ -6,7 +6,7 @@ import re
 import pytest
 from PIL import Image
 
-from tests.conftest import ApiClient
+from tests.support import ApiClient
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 
 from backend.models import Delivery, PushSubscription, Youth
 from backend.push.sender import EndpointRefused, check_endpoint
-from tests.push_helpers import app_config, monday_session, push_service, subscribe  # noqa: F401
+from tests.push.helpers import monday_session, subscribe
 
 
 def test_public_key_is_an_uncompressed_p256_point(client):

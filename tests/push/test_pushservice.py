@@ -8,7 +8,7 @@ import requests
 from webpush import WebPush, WebPushSubscription
 from webpush.vapid import VAPID
 
-from tests.pushservice import PushService
+from tests.push.pushservice import PushService
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ It behaves like a real push service (RFC 8030/8291/8292) as far as a sender can 
   always (``answer()``).
 
 Use it in-process (``with PushService() as service: ...``) or as a separate process for benchmarks
-(``python tests/pushservice.py --port 8700``), controlled through ``/_admin/...`` JSON routes.
+(``python tests/push/pushservice.py --port 8700``), controlled through ``/_admin/...`` JSON routes.
 """
 import argparse
 import base64

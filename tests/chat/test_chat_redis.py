@@ -7,8 +7,7 @@ import pytest
 from backend.broker import RedisBroker
 from backend.chat import actions
 from backend.chat.hub import Connection, Hub
-from tests.chat_helpers import chat  # noqa: F401  (fixture)
-from tests.test_broker import redis_url
+from tests.support import redis_url
 
 
 @pytest.fixture
@@ -27,7 +26,7 @@ def wait_for(predicate, seconds=5):
 
 
 def test_a_message_sent_on_one_process_reaches_sockets_on_the_other(chat):
-    from tests.chat_helpers import reset_hub
+    from tests.chat.helpers import reset_hub
     from backend.broker import get_broker
     actions.hub._broker = get_broker()         # this process's RedisBroker (REDIS_URL)
     assert actions.hub.broker.kind == "redis"

@@ -7,7 +7,7 @@ from backend.db import db
 from backend.meetups.tickets import checkin_token
 from backend.models import ChatSession, Signup
 from backend.models.base import utcnow
-from tests.meetup_helpers import GUARDIAN, announce, sign_up
+from tests.meetups.helpers import GUARDIAN, announce, sign_up
 
 
 def parse(response):

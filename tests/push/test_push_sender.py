@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from backend.push.sender import (JWT_LIFETIME, MAX_PAYLOAD, OutgoingPush, PushSender, VapidKeys, VapidSigner,
                                  origin_of, parse_retry_after)
-from tests.pushservice import PushService
+from tests.push.pushservice import PushService
 
 
 @pytest.fixture(scope="module")

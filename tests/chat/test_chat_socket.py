@@ -10,8 +10,8 @@ import websocket
 from werkzeug.serving import make_server
 
 from backend.models import ChatSession, utcnow
-from tests.chat_helpers import reset_hub
-from tests.conftest import PASSWORD
+from tests.chat.helpers import reset_hub
+from tests.support import PASSWORD
 
 
 @pytest.fixture

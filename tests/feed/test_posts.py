@@ -176,7 +176,7 @@ def test_followers_who_want_post_pushes_are_notified_of_a_new_post(as_role, city
 
 def test_an_officer_without_a_sector_posts_city_wide_only(app, city, new_client):
     from backend.models import Staff
-    from tests.conftest import PASSWORD
+    from tests.support import PASSWORD
     Staff.register("roaming@test.fi", "Rami Roaming", Staff.OFFICER, PASSWORD, verified_by=city["staff"]["admin"])
     officer = new_client()
     officer.login("roaming@test.fi")

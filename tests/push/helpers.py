@@ -1,25 +1,12 @@
-"""Shared pieces for the push tests: the local push service and subscribing through the API."""
+"""Shared pieces for the push tests: sessions ahead of the clock and subscribing through the API."""
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from backend.models import ChatSession
-from tests.pushservice import PushService
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
-
-
-@pytest.fixture(scope="session")
-def push_service():
-    with PushService() as service:
-        yield service
-
-
-@pytest.fixture
-def app_config(app_config):
-    app_config["PUSH_ALLOW_LOOPBACK"] = True   # the local push service is on 127.0.0.1
-    return app_config
 
 
 def subscribe(api, push_service, **preferences):

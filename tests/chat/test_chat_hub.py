@@ -3,7 +3,7 @@ import threading
 
 from backend.chat import actions, dispatch
 from backend.models import Answer, AuditLog, ChatMessage, ChatSession
-from tests.chat_helpers import Peer, chat  # noqa: F401  (fixture)
+from tests.chat.helpers import Peer
 
 
 def test_premoderated_question_waits_until_the_host_approves_it(chat):

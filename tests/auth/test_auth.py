@@ -3,7 +3,7 @@ import pytest
 
 from backend.auth.handles import handle_problem
 from backend.models import Staff, Youth
-from tests.conftest import PASSWORD
+from tests.support import PASSWORD
 
 
 def test_youth_becomes_anonymous_with_one_tap(client):
@@ -137,7 +137,7 @@ def test_logout_ends_the_login(as_role):
 def test_login_is_throttled_per_account(app_config, city):
     from backend import create_app
     from backend.security import limiter
-    from tests.conftest import ApiClient
+    from tests.support import ApiClient
     throttled = create_app({**app_config, "RATELIMIT_ENABLED": True})
     limiter.reset()
     client = ApiClient(throttled.test_client())

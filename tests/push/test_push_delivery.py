@@ -13,7 +13,7 @@ from backend.models import Delivery, Follow, Post, PushSubscription, Youth
 from backend.push.notify import notify_followers_of_post, notify_meetup
 from backend.push.delivery import MAX_ATTEMPTS, claim, deliver_batch, deliver_due, drop_stuck, sender
 from backend.push.jobs import current_lead, purge_old, schedule_reminders
-from tests.push_helpers import app_config, monday_session, next_monday, push_service, subscribe  # noqa: F401
+from tests.push.helpers import monday_session, next_monday, subscribe
 
 MIN = timedelta(minutes=1)
 
@@ -156,7 +156,7 @@ def test_meetup_promotion_reaches_only_that_youth(job, city, as_role, push_servi
 
 def test_an_organisers_message_is_announced_as_a_message_not_a_change(job, city, as_role, push_service):
     from backend.models import Meetup, Notification
-    from tests.meetup_helpers import announce, sign_up
+    from tests.meetups.helpers import announce, sign_up
     organiser, youth = as_role("organiser"), as_role("youth")
     browser = subscribe(youth, push_service)
     meetup = announce(organiser)

@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from backend.models import Meetup, Notification, Signup, Staff
-from tests.meetup_helpers import GUARDIAN, announce, at, meetup_body, sign_up
+from tests.meetups.helpers import GUARDIAN, announce, at, meetup_body, sign_up
 
 
 def test_organiser_announces_a_meetup_with_every_field(as_role, city):

@@ -2,7 +2,7 @@
 wait for the chat connection, and read the stream the way a user sees it."""
 from datetime import datetime, timedelta, timezone
 
-from tests.conftest import PASSWORD  # the staff password of the `city` fixture
+from tests.support import PASSWORD  # the staff password of the `city` fixture
 
 
 def open_session(as_role, minutes_from_now=-1, minutes=60, title="Monday chat test"):

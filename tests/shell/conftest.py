@@ -1,0 +1,1 @@
+"""The PWA shell: JS module graph, i18n catalogues. Fixtures: tests/conftest.py."""

@@ -1,0 +1,73 @@
+"""What tests share besides fixtures: the staff password, the API client, services that may be missing."""
+import os
+
+import pytest
+
+PASSWORD = "correct horse battery staple"
+
+
+def require_services() -> bool:
+    return os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def service_unavailable(reason):
+    """Skip with `reason`, or fail when CI requires the services."""
+    if require_services():
+        pytest.fail(f"{reason} (REQUIRE_SERVICES=1)")
+    pytest.skip(reason)
+
+
+def redis_url():
+    """The test Redis (TEST_REDIS_URL, or db 15 on localhost); skip, or fail under REQUIRE_SERVICES=1, if absent."""
+    url = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/15"
+    try:
+        import redis
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception as exc:
+        service_unavailable(f"Redis is not reachable at {url}: {exc}")
+    return url
+
+
+class ApiClient:
+    """A test client that speaks the API the way the PWA does (JSON + CSRF header)."""
+
+    def __init__(self, flask_client):
+        self.http = flask_client
+        self._token = None
+
+    def token(self):
+        if self._token is None:
+            self._token = self.http.get("/api/csrf").json["csrf_token"]
+        return self._token
+
+    def request(self, method, path, json=None, headers=None, **kwargs):
+        headers = dict(headers or {})
+        if method in ("POST", "PUT", "PATCH", "DELETE"):
+            headers.setdefault("X-CSRF-Token", self.token())
+        return self.http.open(path, method=method, json=json, headers=headers, **kwargs)
+
+    def get(self, path, **kw):
+        return self.http.get(path, **kw)
+
+    def post(self, path, json=None, **kw):
+        return self.request("POST", path, json, **kw)
+
+    def put(self, path, json=None, **kw):
+        return self.request("PUT", path, json, **kw)
+
+    def patch(self, path, json=None, **kw):
+        return self.request("PATCH", path, json, **kw)
+
+    def delete(self, path, json=None, **kw):
+        return self.request("DELETE", path, json, **kw)
+
+    def login(self, email, password=PASSWORD):
+        response = self.post("/api/auth/login", {"email": email, "password": password})
+        self._token = None       # the session was renewed
+        return response
+
+    def become_youth(self):
+        response = self.post("/api/youth")
+        assert response.status_code == 201, response.json
+        self._token = None
+        return response.json
