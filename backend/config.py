@@ -70,6 +70,24 @@ def load_config(instance: Path | None = None) -> dict:
         "CHAT_KEEP_DAYS": env_int("TUTTU_CHAT_KEEP_DAYS", 30),
         "CHAT_KEEP_HELD_DAYS": env_int("TUTTU_CHAT_KEEP_HELD_DAYS", 7),
         "CHAT_KEEP_CONCERN_DAYS": env_int("TUTTU_CHAT_KEEP_CONCERN_DAYS", 90),
+        **chat_socket_settings(),
+    }
+
+
+def chat_socket_settings() -> dict:
+    """Limits of the chat sockets (docs/chat-protocol.md, "Limits")."""
+    return {
+        "CHAT_MAX_FRAME_BYTES": env_int("TUTTU_CHAT_MAX_FRAME_BYTES", 4096),
+        "CHAT_OUTBOX_FRAMES": env_int("TUTTU_CHAT_OUTBOX_FRAMES", 512),
+        "CHAT_OUTBOX_BYTES": env_int("TUTTU_CHAT_OUTBOX_BYTES", 256 * 1024),
+        "CHAT_CLOSE_GRACE_SECONDS": env_int("TUTTU_CHAT_CLOSE_GRACE_SECONDS", 10),
+        "CHAT_FRAME_BURST": env_int("TUTTU_CHAT_FRAME_BURST", 30),
+        "CHAT_FRAMES_PER_SECOND": env_int("TUTTU_CHAT_FRAMES_PER_SECOND", 5),
+        "CHAT_FRAME_ABUSE_LIMIT": env_int("TUTTU_CHAT_FRAME_ABUSE_LIMIT", 100),
+        "CHAT_SOCKETS_PER_ADDRESS": env_int("TUTTU_CHAT_SOCKETS_PER_ADDRESS", 1000),
+        "CHAT_OBSERVERS_PER_SESSION": env_int("TUTTU_CHAT_OBSERVERS_PER_SESSION", 20000),
+        "CHAT_REPORT_BURST": env_int("TUTTU_CHAT_REPORT_BURST", 5),
+        "CHAT_REPORTS_PER_HOUR": env_int("TUTTU_CHAT_REPORTS_PER_HOUR", 60),
     }
 
 

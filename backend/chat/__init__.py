@@ -7,20 +7,23 @@ from huey import crontab
 
 from .. import tasks
 from ..demo import add_demo_step
-from . import actions, answers, schedule, sessions, ws
+from . import actions, answers, budget, schedule, sessions, ws
 from .commands import open_session_command, seed_chat
 from .retention import plan_sessions_job, purge_chat
 
 
 def init_app(app):
-    app.config.setdefault("SOCK_SERVER_OPTIONS", {})
+    options = app.config.setdefault("SOCK_SERVER_OPTIONS", {})
+    options.setdefault("max_message_size", app.config["CHAT_MAX_FRAME_BYTES"])    # larger frames: close 1009
     for module in (sessions, schedule, answers, ws):
         app.register_blueprint(module.bp)
+    ws.sock.init_app(app)
     tasks.register_job("chat.purge", purge_chat, crontab(minute="17"))
     tasks.register_job("chat.plan_sessions", plan_sessions_job, crontab(minute="*/30"))
     app.cli.add_command(open_session_command)
     add_demo_step(app, 50, seed_chat)
     actions.reset_limits()
+    budget.reset()
     green_postgres()
 
 

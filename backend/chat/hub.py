@@ -21,8 +21,8 @@ from .store import db_connection
 log = logging.getLogger(__name__)
 NODE = f"{os.getpid()}-{uuid.uuid4().hex[:6]}"
 PRESENCE_EVERY = 1.0        # seconds between presence broadcasts of a changed room
-PRESENCE_REFRESH = 15.0     # every node re-announces its counts this often
-PRESENCE_STALE = 45.0       # a node silent this long no longer counts
+PRESENCE_REFRESH = 4.0      # every node re-announces its counts this often
+PRESENCE_STALE = 12.0       # a node silent this long no longer counts (a killed process fades within 15 s)
 
 
 def text_frame(text: str) -> bytes:
@@ -42,9 +42,10 @@ class Connection:
     """One socket: who it is, what it has received, and how to reach it."""
 
     def __init__(self, send, close, role, youth=None, staff=None, device=None, since=0, staff_since=0,
-                 send_wire=None):
-        self._send, self._close = send, close
-        self._send_wire = send_wire                   # writes a ready-made WebSocket frame (fan-out fast path)
+                 outbox=None, address=None):
+        self._send, self._close = send, close         # direct writes (no outbox: hub tests, synchronous)
+        self.outbox = outbox                          # a socket's bounded queue of ready-made frames (outbox.py)
+        self.address = address                        # hashed client address (report limits), never stored
         self.role = role                              # participant | observer | staff
         self.youth = youth
         self.youth_id = youth.id if youth else None
@@ -69,21 +70,27 @@ class Connection:
             return self.role == "participant" and str(self.youth_id) == to[6:]
         return False
 
-    def send_now(self, frame):
-        """Send a frame to this socket directly (replies: ack, error, pong, welcome)."""
+    def send_now(self, frame, force=False):
+        """Send a frame to this socket (replies: ack, error, pong, welcome); never waits on the socket."""
         with self.lock:
-            self._write(encode(frame) if isinstance(frame, dict) else frame)
+            self._write(encode(frame) if isinstance(frame, dict) else frame, force=force)
 
-    def _write(self, text, wire=None):
+    def _write(self, text, wire=None, force=False):
         if self.closed:
             return
+        if self.outbox is not None:
+            if not self.outbox.put(wire if wire is not None else text_frame(text), force=force):
+                self.too_slow()
+            return
         try:
-            if wire is not None and self._send_wire is not None:
-                self._send_wire(wire)
-            else:
-                self._send(text)
+            self._send(text)
         except Exception:      # a dead socket: its handler will notice and leave
             self.closed = True
+
+    def too_slow(self):
+        """Further behind than its outbox allows: close with 1013; the client comes back with `since`."""
+        self.closed = True
+        self.outbox.close(1013, "too_slow", drop=True)
 
     def deliver(self, stream, seq, text, wire=None):
         """A fanned-out frame: buffered while catching up; stream frames at most once, in order."""
@@ -101,11 +108,11 @@ class Connection:
         self._write(text, wire)
 
     def deliver_catch_up(self, stream, seq, text):
-        """A stored item sent while joining (this socket is not live yet)."""
+        """A stored item sent while joining (this socket is not live yet; the catch-up is not bounded)."""
         with self.lock:
             if seq > self.last[stream]:
                 self.last[stream] = seq
-                self._write(text)
+                self._write(text, force=True)
 
     def go_live(self, caught_up: dict):
         """Flush what arrived during catch-up, then receive live."""
@@ -124,6 +131,8 @@ class Connection:
         if self.closed:
             return
         self.closed = True
+        if self.outbox is not None:
+            return self.outbox.close(code, reason)      # after the frames already queued (e.g. `sanction`)
         try:
             self._close(code, reason)
         except Exception:
@@ -178,6 +187,19 @@ class Room:
             self.fan_out(to, stream, seq, encode(frame))
             self.delivered[stream] = seq
 
+    def catch_up(self):
+        """Deliver every stored stream item beyond what this room delivered (see Hub.catch_up_all_rooms)."""
+        from .frames import stream_frame
+        for stream, to in (("public", "all"), ("staff", "staff")):
+            with db_connection():
+                missing = [(m.seq, stream_frame(m)) for m in
+                           ChatMessage.stream(self.session_id, self.delivered[stream], stream)]
+            with self.lock:
+                for seq, frame in missing:
+                    if seq > self.delivered[stream]:
+                        self.fan_out(to, stream, seq, encode(frame))
+                        self.delivered[stream] = seq
+
     def fill_gap(self, to, stream, seq):
         """Items the broker lost or reordered are committed already: read them from the database."""
         from .frames import stream_frame
@@ -186,6 +208,18 @@ class Room:
                        ChatMessage.stream(self.session_id, self.delivered[stream], stream).where(ChatMessage.seq < seq)]
         for missing_seq, frame in missing:
             self.fan_out(to, stream, missing_seq, encode(frame))
+
+    def catch_up(self):
+        """After a broker outage: every stored item this room's sockets missed, in order, once."""
+        from .frames import stream_frame
+        with self.lock:
+            for stream, to in (("public", "all"), ("staff", "staff")):
+                with db_connection():
+                    missing = [(m.seq, stream_frame(m)) for m in
+                               ChatMessage.stream(self.session_id, self.delivered[stream], stream)]
+                for seq, frame in missing:
+                    self.fan_out(to, stream, seq, encode(frame))
+                    self.delivered[stream] = seq
 
     def fan_out(self, to, stream, seq, text):
         wire = text_frame(text)             # built once, written to every socket as is
@@ -202,8 +236,17 @@ class Room:
             for conn in list(self.connections):
                 if conn.role == "participant" and (conn.youth_id == env.get("youth_id")
                                                    or (env.get("device") and conn.device == env["device"])):
+                    if env["kind"] == "block" and conn.device and not env.get("device"):
+                        self.record_block_device(conn)      # the host's process didn't know the device
                     conn.send_now({"type": "sanction", "kind": env["kind"]})
                     conn.close(4009, "removed")
+
+    def record_block_device(self, conn):
+        from ..models import Sanction
+        with db_connection():
+            Sanction.update(device=conn.device).where(
+                Sanction.session == self.session_id, Sanction.youth == conn.youth_id, Sanction.kind == "block",
+                Sanction.device.is_null()).execute()
 
 
 class Hub:
@@ -257,6 +300,27 @@ class Hub:
                 self.rooms.pop(room.session_id, None)
         if emptied:
             self.control(room.session_id, control="presence", node=self.node, counts=room.counts())
+
+    def catch_up_all_rooms(self):
+        """The broker is back after an outage: every room fills its gap from the database."""
+        for room in list(self.rooms.values()):
+            try:
+                room.catch_up()
+            except Exception:
+                log.exception("chat: catching up session %s failed", room.session_id)
+
+    def observers(self, session_id) -> int:
+        """Observer sockets of a session in this process (the cap per session counts these)."""
+        room = self.rooms.get(session_id)
+        return sum(1 for c in list(room.connections) if c.role == "observer") if room else 0
+
+    def catch_up_all_rooms(self):
+        """After the broker lost messages (a Redis reconnect): every room sends what the database has beyond it."""
+        for room in list(self.rooms.values()):
+            try:
+                room.catch_up()
+            except Exception:
+                log.exception("chat room %s could not catch up", room.session_id)
 
     def connections(self, session_id=None):
         rooms = [self.rooms.get(session_id)] if session_id else list(self.rooms.values())

@@ -1,21 +1,30 @@
-"""The socket route: a thin flask-sock adapter. JSON frames in, hub calls out (see docs/chat-protocol.md)."""
-import hashlib
-import json
+"""The socket route on flask-sock: JSON frames in, hub calls out (see docs/chat-protocol.md).
 
-from flask import Response, abort, current_app, request
+Before the handshake: the Origin must be ours, the address must be under its socket cap, and the
+client's compression offer is dropped (frames are encoded once and written to every socket as they
+are). After it: each socket writes through its own bounded outbox (outbox.py) and reads through a
+frame budget (budget.py) that is spent before any parsing.
+"""
+import hashlib
+import logging
+
+from flask import Blueprint, abort, current_app, g, request
 from flask_login import current_user
-from simple_websocket import ConnectionClosed, Server
+from flask_sock import Sock
+from simple_websocket import ConnectionClosed
 
 from ..security import same_origin_ws
-from flask import Blueprint
-from . import actions, dispatch
+from . import actions, budget, dispatch
 from .hub import Connection, hub
+from .outbox import Outbox
 from .store import release_request_connection
 
+log = logging.getLogger(__name__)
 bp = Blueprint("chat_socket", __name__)
+sock = Sock()
 
-MAX_FRAME = 4096
 SILENCE_LIMIT = 60          # seconds without any frame from the client
+MAX_ID = 2**63 - 1          # ids and seqs are 64-bit in the database
 
 
 def device_of(req) -> str | None:
@@ -35,69 +44,97 @@ def who(as_param: str):
     return ("refused" if as_param == "participant" else "observer"), None, None
 
 
-def chat_socket(session_id: int):
-    """WS /ws/sessions/<id>?as=participant|observer&since=<seq>&staff_since=<n>."""
+@bp.before_request
+def before_handshake():
+    """Refuse before upgrading; take back the compression offer (the one hook flask-sock needs)."""
     if not same_origin_ws(current_app):
         abort(403)
     if request.headers.get("Upgrade", "").lower() != "websocket":
         abort(400)
+    request.environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)     # no permessage-deflate
+    g.chat_address = budget.address_key(request.remote_addr)
+    if not budget.sockets_by_address.enter(g.chat_address, current_app.config["CHAT_SOCKETS_PER_ADDRESS"]):
+        g.chat_address = None
+        abort(429)
+
+
+@bp.teardown_request
+def after_socket(exc=None):
+    address = g.pop("chat_address", None)
+    if address:
+        budget.sockets_by_address.leave(address)
+
+
+@sock.route("/ws/sessions/<int:session_id>", bp=bp, endpoint="socket")
+def chat_socket(ws, session_id: int):
+    """WS /ws/sessions/<id>?as=participant|observer&since=<seq>&staff_since=<n>."""
+    config = current_app.config
     role, youth, staff = who(request.args.get("as", ""))
-    since = _int_arg("since")
-    staff_since = _int_arg("staff_since")
-    environ = {k: v for k, v in request.environ.items() if k != "HTTP_SEC_WEBSOCKET_EXTENSIONS"}
-    ws = Server(environ, max_message_size=MAX_FRAME, **current_app.config.get("SOCK_SERVER_OPTIONS", {}))
+    since, since_error = _seq_arg("since")
+    staff_since, staff_since_error = _seq_arg("staff_since")
     release_request_connection()
-    conn = Connection(ws.send, lambda code, reason: ws.close(code, reason), "observer" if role == "refused" else role,
-                      youth=youth, staff=staff, device=device_of(request) if youth else None,
-                      since=since, staff_since=staff_since, send_wire=ws.sock.sendall)
+    outbox = Outbox(ws, config["CHAT_OUTBOX_FRAMES"], config["CHAT_OUTBOX_BYTES"], config["CHAT_CLOSE_GRACE_SECONDS"])
+    conn = Connection(ws.send, ws.close, "observer" if role == "refused" else role, youth=youth, staff=staff,
+                      device=device_of(request) if youth else None, since=since, staff_since=staff_since,
+                      outbox=outbox, address=g.get("chat_address"))
+    frames = budget.FrameBudget(config["CHAT_FRAME_BURST"], config["CHAT_FRAMES_PER_SECOND"],
+                                config["CHAT_FRAME_ABUSE_LIMIT"])
     try:
+        for name, error in (("since", since_error), ("staff_since", staff_since_error)):
+            if error:
+                conn.send_now(dispatch.invalid({name: error}))
         if role == "refused":
             actions.refuse(conn, 4001, "login_required", "Tap 'Start' to get your anonymous name, or watch instead.")
+        elif session_id > MAX_ID:
+            actions.refuse(conn, 4004, "not_found", "There is no such chat session.")
+        elif role == "observer" and hub.observers(session_id) >= config["CHAT_OBSERVERS_PER_SESSION"]:
+            actions.refuse(conn, 1013, "full", "This chat is full right now. Try again in a moment.")
         elif actions.join(session_id, conn):
-            serve(ws, conn, session_id)
+            serve(ws, conn, session_id, frames)
     except ConnectionClosed:
         pass
+    except Exception:
+        if ws.connected and not conn.closed:
+            log.exception("chat socket failed")                # ours, not the client's: close 1011, they reconnect
+            conn.close(1011, "server_error")
     finally:
         hub.remove(conn)
-        try:
-            ws.close()
-        except Exception:
-            pass
-    return websocket_response(ws)
+        if conn.closed:                         # let the writer send our close frame before flask-sock's own
+            outbox.thread.join(timeout=outbox.grace + 1)
+        outbox.stop()
 
 
-def serve(ws, conn, session_id):
+def serve(ws, conn, session_id, frames):
     while not conn.closed:
         text = ws.receive(timeout=SILENCE_LIMIT)
         if text is None:
             if not ws.connected:
                 return
             return conn.close(4008, "heartbeat_timeout")
-        try:
-            raw = json.loads(text)
-        except (ValueError, TypeError):
-            conn.send_now({"type": "error", "code": "invalid", "message": "Frames are JSON objects."})
+        verdict = frames.take()                 # before parsing anything
+        if verdict == "abuse":
+            return conn.close(1008, "too_many_frames")
+        if verdict == "over":
+            if frames.refused == 1:
+                conn.send_now({"type": "error", "code": "rate_limited", "message": "Slow down a little.",
+                               "retry_after": frames.retry_after()})
+            continue
+        raw = dispatch.decode(text, current_app.config["CHAT_MAX_FRAME_BYTES"])
+        if isinstance(raw, str):
+            conn.send_now(dispatch.invalid(message=raw))
             continue
         dispatch.handle(conn, session_id, raw)
 
 
-def _int_arg(name):
+def _seq_arg(name):
+    """A `since`-like query value: (value, None) or (0, why it was ignored)."""
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return 0, None
     try:
-        return max(0, int(request.args.get(name, 0)))
+        value = int(raw) if len(raw) <= 20 else None
     except ValueError:
-        return 0
-
-
-def websocket_response(ws):
-    """What flask-sock answers once the socket is done (the server already owns the connection)."""
-    class WebSocketResponse(Response):
-        def __call__(self, *args, **kwargs):
-            if ws.mode == "gunicorn":
-                raise StopIteration()
-            if ws.mode == "werkzeug":
-                return super().__call__(*args, **kwargs)
-            return []
-    return WebSocketResponse()
-
-
-bp.add_url_rule("/ws/sessions/<int:session_id>", "socket", chat_socket, websocket=True)
+        value = None
+    if value is None or not 0 <= value <= MAX_ID:
+        return 0, "must be a whole number from 0 to 2^63-1"
+    return value, None

@@ -1,0 +1,99 @@
+"""What one socket, one address or one device may cost the chat (per web process).
+
+* FrameBudget: every frame a socket sends takes a token before anything parses it; a socket that keeps
+  sending with no tokens left runs into debt and is closed with 1008.
+* SocketCount: open sockets per client address (a school behind one address is a few hundred).
+* report_allowed: reports per device (youth) or address (observers), across all their sockets.
+Client addresses are kept only as a hash, only in memory, only while a socket is open (or for the
+report window).
+"""
+import hashlib
+import threading
+import time
+
+
+class FrameBudget:
+    """A token bucket of `burst` frames refilled at `per_second`; `abuse` frames beyond it close the socket."""
+
+    def __init__(self, burst, per_second, abuse, clock=time.monotonic):
+        self.burst, self.rate, self.abuse, self.clock = burst, per_second, abuse, clock
+        self.tokens, self.updated = float(burst), clock()
+        self.refused = 0                 # frames refused since the budget last allowed one
+
+    def take(self) -> str:
+        """"ok", "over" (drop this frame) or "abuse" (close the socket)."""
+        now = self.clock()
+        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            self.refused = 0
+            return "ok"
+        self.tokens -= 1                 # debt: a flood does not refill while it floods
+        self.refused += 1
+        return "abuse" if self.refused > self.abuse else "over"
+
+    def retry_after(self) -> float:
+        return round(max(0.0, 1 - self.tokens) / self.rate, 1)
+
+
+def address_key(address: str | None) -> str:
+    return hashlib.sha256((address or "-").encode()).hexdigest()[:24]
+
+
+class SocketCount:
+    """Open sockets per key (a hashed address); `enter` refuses beyond the cap."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.open: dict = {}
+
+    def enter(self, key, cap) -> bool:
+        with self.lock:
+            n = self.open.get(key, 0)
+            if n >= cap:
+                return False
+            self.open[key] = n + 1
+            return True
+
+    def leave(self, key):
+        with self.lock:
+            n = self.open.get(key, 0) - 1
+            if n > 0:
+                self.open[key] = n
+            else:
+                self.open.pop(key, None)
+
+    def clear(self):
+        with self.lock:
+            self.open.clear()
+
+
+sockets_by_address = SocketCount()
+_reports: dict = {}
+_reports_lock = threading.Lock()
+
+
+def report_allowed(conn, burst, per_hour, clock=time.monotonic) -> float | None:
+    """None when this device/address may report now, else seconds to wait."""
+    key = ("d", conn.device) if conn.device else ("s", conn.staff_id) if conn.staff_id else ("a", conn.address)
+    rate = per_hour / 3600.0
+    with _reports_lock:
+        now = clock()
+        if len(_reports) > 20_000:
+            for stale in [k for k, (_, seen) in _reports.items() if now - seen > 3600]:
+                _reports.pop(stale, None)
+        tokens, updated = _reports.get(key, (float(burst), now))
+        tokens = min(burst, tokens + (now - updated) * rate)
+        if tokens >= 1:
+            _reports[key] = (tokens - 1, now)
+            return None
+        _reports[key] = (tokens, now)
+        return round((1 - tokens) / rate, 1)
+
+
+def reset():
+    """Forget every count (a new app starts fresh)."""
+    sockets_by_address.clear()
+    with _reports_lock:
+        _reports.clear()
