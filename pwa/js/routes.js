@@ -4,10 +4,9 @@
 // nothing themselves. Everything imported statically here counts against the shell budget (100 KB gzip,
 // tests/benchmarks/shell_size.py); staff-only screens load on first use with lazy() from router.js.
 
-import { route, notFound } from './router.js';
+import { route, lazy, notFound } from './router.js';
 import { notFoundScreen } from './notfound.js';
 import { homeScreen, addHomeSection, renderHomeFeed } from './feed/home.js';
-import { composeScreen, editScreen as editPostScreen } from './feed/posts.js';
 import { meScreen, addMeSection } from './account/me.js';
 import { loginScreen } from './account/login.js';
 import { finderScreen, mySectorScreen, sectorScreen, officerScreen } from './sectors/sectors.js';
@@ -15,15 +14,18 @@ import { lobby, room } from './chat/chat.js';
 import { archive } from './chat/answers.js';
 import { meetupList, meetupDetail } from './meetups/meetups.js';
 import { myMeetups, renderNextMeetup } from './meetups/mine.js';
-import { organised, editScreen as editMeetupScreen, organiserView } from './meetups/organiser.js';
 import { renderReminders } from './push/reminders.js';
 
+// Staff-only screens, each module loaded on first use (the service worker precaches them for offline use).
+const composer = (screen) => lazy(() => import('./feed/composer.js'), screen);
+const organiser = (screen) => lazy(() => import('./meetups/organiser.js'), screen);
+
 export function registerScreens() {
-  // Home and the feed (officers write posts)
+  // Home and the feed (verified officers write posts)
   route('/', homeScreen);
   route('/feed', homeScreen);                               // where a new-post push notification points
-  route('/posts/new', composeScreen);
-  route('/posts/:id/edit', editPostScreen);
+  route('/posts/new', composer('composeScreen'));
+  route('/posts/:id/edit', composer('editScreen'));
 
   // Me, and the staff login (?next=/path)
   route('/me', meScreen);
@@ -43,11 +45,11 @@ export function registerScreens() {
   // Meetups: the fixed paths before /meetups/:id
   route('/meetups', meetupList);
   route('/meetups/mine', myMeetups);
-  route('/meetups/organise', organised);
-  route('/meetups/new', editMeetupScreen);
+  route('/meetups/organise', organiser('organised'));
+  route('/meetups/new', organiser('editScreen'));
   route('/meetups/:id', meetupDetail);
-  route('/meetups/:id/edit', editMeetupScreen);
-  route('/meetups/:id/organise', organiserView);
+  route('/meetups/:id/edit', organiser('editScreen'));
+  route('/meetups/:id/organise', organiser('organiserView'));
 
   // The staff console (pwa/js/console/) adds its routes here, loaded with lazy().
 

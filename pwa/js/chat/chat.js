@@ -1,7 +1,7 @@
 // The Monday chat screens: /chat (the next session, its rules, join or watch) and /chat/<id> (the room:
 // youth and observers in room.js, host and staff in staff.js). The archive is in answers.js.
 
-import { navigate } from '../router.js';
+import { navigate, lazy } from '../router.js';
 import { api, ApiError } from '../api.js';
 import { t, formatDateTime } from '../i18n.js';
 import { h, heading, spinner, emptyState, errorState, offlineNote, toast, errorMessage } from '../ui.js';
@@ -9,7 +9,9 @@ import { getMe, becomeYouth, onSessionChange } from '../session.js';
 import { helpBox, rulesList, sessionHeader } from './parts.js';
 import { roleLabel } from './stream.js';
 import { youthRoom } from './room.js';
-import { staffRoom } from './staff.js';
+
+// The host and staff console (staff.js and its panels) loads on first use: youth never download it.
+const staffRoom = lazy(() => import('./staff.js'), 'staffRoom');
 
 function roster(session) {
   const staff = session.staff || [];
