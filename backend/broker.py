@@ -6,24 +6,45 @@
 
 Messages are JSON-serialisable dicts. Delivery is at-most-once and best effort: anything that must
 survive is stored in the database first (a reconnecting client catches up from there).
+
+The Redis broker survives Redis going away: its listener reconnects with backoff and subscribes
+again; meanwhile `publish` delivers to this process's own subscribers, and once the listener is back
+every `on_reconnect` callback runs (the chat's rooms fill their gap from the database). Every
+channel carries the deployment's prefix (TUTTU_REDIS_PREFIX), so deployments sharing a Redis never
+see each other. `health()` tells the state and since when; one log line per outage, one per recovery.
 """
 import itertools
 import json
 import logging
 import threading
+import time
 from collections import defaultdict
+from datetime import datetime, timezone
 
 log = logging.getLogger(__name__)
+
+BACKOFF_FIRST = 0.1      # seconds before the first reconnect attempt; doubles up to BACKOFF_MAX
+BACKOFF_MAX = 2.0
+
+
+def _iso(ts):
+    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class LocalBroker:
     """Everything in one process: publish calls the subscribers directly."""
     kind = "in-process"
+    state = "ok"
+    reconnects = 0
+    redis = None
+    prefix = ""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._subs = defaultdict(dict)
         self._ids = itertools.count(1)
+        self._reconnect_hooks = []
+        self.since = time.time()
 
     def subscribe(self, channel, callback):
         with self._lock:
@@ -38,6 +59,11 @@ class LocalBroker:
     def publish(self, channel, message):
         self._dispatch(channel, message)
 
+    def on_reconnect(self, callback):
+        """Call `callback()` each time fan-out between processes works again after an outage."""
+        if callback not in self._reconnect_hooks:
+            self._reconnect_hooks.append(callback)
+
     def _dispatch(self, channel, message):
         with self._lock:
             callbacks = list(self._subs.get(channel, {}).values())
@@ -47,60 +73,175 @@ class LocalBroker:
             except Exception:  # one bad subscriber must not stop the others
                 log.exception("broker subscriber failed on %s", channel)
 
-    def health(self):
-        return "ok"
+    def health(self) -> dict:
+        return {"state": self.state, "kind": self.kind, "since": _iso(self.since), "reconnects": self.reconnects}
+
+    def healthy(self) -> bool:
+        return self.state == "ok"
 
     def close(self):
         pass
 
 
 class RedisBroker(LocalBroker):
-    """Publish through Redis; one listener thread per process dispatches to local subscribers."""
+    """Publish through Redis; one listener thread per process dispatches to local subscribers.
+
+    state: "connecting" (first subscribe pending), "ok" (subscribed: fan-out works), "down" (Redis
+    unreachable or the subscription lost; this process's sockets still get its own messages).
+    """
     kind = "redis"
 
     def __init__(self, url, prefix="tuttu:"):
         super().__init__()
         import redis
-        self.prefix = prefix
-        self.redis = redis.Redis.from_url(url, health_check_interval=30)
-        self.pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
-        self.pubsub.psubscribe(**{f"{prefix}*": self._on_message})
-        self.thread = self.pubsub.run_in_thread(sleep_time=1.0, daemon=True)
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+        self.url, self.prefix = url, prefix
+        self.state, self.error = "connecting", None
+        self.lag_observer = None        # metrics: callback(seconds from publish to dispatch)
+        # No retries inside redis-py: a publish during an outage fails at once and is delivered locally.
+        self.redis = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5,
+                                          health_check_interval=5, retry=Retry(NoBackoff(), 0))
+        self._stop = threading.Event()
+        self._resubscribe = threading.Event()
+        self._connected = threading.Event()
+        self.thread = threading.Thread(target=self._listen, name="broker-listener", daemon=True)
+        self.thread.start()
+        self._connected.wait(1.0)       # usually subscribed at once; a Redis that is down doesn't hold up start
+
+    # --- the listener ------------------------------------------------------------------------------
+    def _listen(self):
+        delay = BACKOFF_FIRST
+        while not self._stop.is_set():
+            pubsub = None
+            try:
+                pubsub = self.redis.pubsub()
+                pubsub.psubscribe(self.prefix + "*")
+                while not self._stop.is_set():
+                    if self._resubscribe.is_set():
+                        raise ConnectionError("publish failed: subscribing again")
+                    raw = pubsub.get_message(timeout=1.0)
+                    if raw is None:
+                        continue
+                    if raw["type"] == "psubscribe":
+                        delay = BACKOFF_FIRST
+                        self._mark_up()
+                    elif raw["type"] == "pmessage":
+                        self._on_message(raw)
+            except Exception as exc:
+                if self._stop.is_set():
+                    break
+                self._mark_down(exc)
+            finally:
+                if pubsub is not None:
+                    try:
+                        pubsub.close()
+                    except Exception:
+                        pass
+            self._stop.wait(delay)
+            delay = min(delay * 2, BACKOFF_MAX)
+
+    def _mark_up(self):
+        self._resubscribe.clear()
+        with self._lock:
+            was, down_since = self.state, self.since
+            self.state, self.since, self.error = "ok", time.time(), None
+        self._connected.set()
+        if was == "down":
+            self.reconnects += 1
+            log.warning("broker: Redis fan-out restored after %.1f s; catching up from the database",
+                        time.time() - down_since)
+            for hook in list(self._reconnect_hooks):
+                try:
+                    hook()
+                except Exception:
+                    log.exception("broker: a reconnect callback failed")
+        elif was == "connecting":
+            log.info("broker: subscribed to Redis (%s*)", self.prefix)
+
+    def _mark_down(self, exc):
+        with self._lock:
+            was = self.state
+            if was != "down":
+                self.state, self.since = "down", time.time()
+            self.error = exc.__class__.__name__
+        if was != "down":
+            self._connected.clear()
+            log.warning("broker: Redis fan-out lost (%s: %s); this process delivers to its own sockets and "
+                        "reconnects", exc.__class__.__name__, str(exc)[:120])
 
     def _on_message(self, raw):
-        channel = raw["channel"].decode()[len(self.prefix):]
-        self._dispatch(channel, json.loads(raw["data"]))
-
-    def publish(self, channel, message):
-        self.redis.publish(self.prefix + channel, json.dumps(message, separators=(",", ":")))
-
-    def health(self):
         try:
-            self.redis.ping()
-            return "ok"
-        except Exception as exc:  # reported by /healthz, never raised
-            return f"error: {exc.__class__.__name__}"
+            channel = raw["channel"].decode()[len(self.prefix):]
+            message = json.loads(raw["data"])
+            sent = message.pop("_sent", None)
+        except (ValueError, AttributeError, UnicodeDecodeError):
+            log.warning("broker: ignored a malformed message on %r", raw.get("channel"))
+            return
+        if sent is not None and self.lag_observer is not None:
+            self.lag_observer(max(0.0, time.time() - sent))
+        self._dispatch(channel, message)
+
+    # --- publishing --------------------------------------------------------------------------------
+    def publish(self, channel, message):
+        """Fan out through Redis; when that is impossible, at least to this process's subscribers."""
+        if self.state == "ok":
+            try:
+                self.redis.publish(self.prefix + channel,
+                                   json.dumps({**message, "_sent": time.time()}, separators=(",", ":")))
+                return
+            except Exception as exc:
+                self._mark_down(exc)
+                self._resubscribe.set()     # the listener may not have noticed yet: make it start over
+        self._dispatch(channel, message)
+
+    def wait_connected(self, timeout=5.0) -> bool:
+        return self._connected.wait(timeout)
+
+    def health(self) -> dict:
+        body = super().health()
+        if self.state != "ok":
+            body["for_seconds"] = round(time.time() - self.since, 1)
+            body["error"] = self.error
+        return body
 
     def close(self):
-        self.thread.stop()
+        self._stop.set()
         self.thread.join(timeout=3)     # let the listener finish its read before the socket closes
-        self.pubsub.close()
+        try:
+            self.redis.close()
+        except Exception:
+            pass
 
 
 broker: LocalBroker = LocalBroker()
 
 
+def catch_up_chat_rooms():
+    """After an outage: every chat room of this process sends its sockets what they missed."""
+    from .chat.hub import hub      # the chat is a feature; imported late, only when it happens
+    hub.catch_up_all_rooms()
+
+
 def init_app(app):
-    """Choose the broker for this process from REDIS_URL."""
+    """Choose the broker for this process from REDIS_URL (channels under REDIS_PREFIX)."""
     global broker
     url = app.config.get("REDIS_URL")
+    prefix = app.config.get("REDIS_PREFIX") or "tuttu:"
     wanted = "redis" if url else "in-process"
-    if broker.kind != wanted or getattr(broker, "url", None) != url:
+    if broker.kind != wanted or getattr(broker, "url", None) != url or (url and broker.prefix != prefix):
         broker.close()
-        broker = RedisBroker(url) if url else LocalBroker()
+        broker = RedisBroker(url, prefix) if url else LocalBroker()
         broker.url = url
+    broker.on_reconnect(catch_up_chat_rooms)
     app.extensions["broker"] = broker
 
 
 def get_broker() -> LocalBroker:
     return broker
+
+
+def shared_redis():
+    """(redis client, key prefix) when this process shares state through Redis, else (None, None)."""
+    current = get_broker()
+    return (current.redis, current.prefix) if current.kind == "redis" else (None, None)

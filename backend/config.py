@@ -41,6 +41,52 @@ def read_or_create_secret(path: Path, nbytes=48) -> str:
     return value
 
 
+def database_url(instance: Path | None = None) -> str:
+    return env("DATABASE_URL") or f"sqlite:///{(instance or instance_path()) / 'tuttu.db'}"
+
+
+def redis_prefix(db_url: str | None = None) -> str:
+    """The namespace of every Redis key and channel of this deployment (TUTTU_REDIS_PREFIX).
+
+    By default "tuttu:" and a short hash of the database URL: deployments sharing one Redis (pub/sub
+    ignores the database number) never see each other's chats, limits or jobs.
+    """
+    import hashlib
+    prefix = env("TUTTU_REDIS_PREFIX")
+    if prefix is None:
+        prefix = "tuttu:" + hashlib.sha256((db_url or database_url()).encode()).hexdigest()[:10]
+    return prefix if prefix.endswith(":") else prefix + ":"
+
+
+def tasks_settings() -> dict:
+    """The job queue's settings, read when backend.tasks is imported (before any app exists)."""
+    return {"redis_url": env("REDIS_URL"), "immediate": env_bool("TUTTU_TASKS_IMMEDIATE"),
+            "redis_prefix": redis_prefix() if env("REDIS_URL") else None}
+
+
+def city_timezone_name() -> str:
+    """The city's IANA time zone (TUTTU_TIMEZONE): sessions, quiet hours, calendars."""
+    return env("TUTTU_TIMEZONE", "Europe/Helsinki")
+
+
+def password_hash_method() -> str:
+    """How staff passwords are hashed (werkzeug method). Production: scrypt; the test suite sets a cheap one."""
+    return env("TUTTU_PASSWORD_HASH", "scrypt")
+
+
+def server_settings() -> dict:
+    """The embedded server of `python app.py` (the Procfile runs gunicorn with its own flags)."""
+    return {"host": env("HOST", "127.0.0.1"), "port": env_int("PORT", 5000),
+            "worker_class": env("TUTTU_WORKER_CLASS", "gevent"), "threads": env_int("TUTTU_THREADS", 256)}
+
+
+def push_settings() -> dict:
+    """Web Push: the VAPID key (generated into instance/ when unset) and contact, sending concurrency."""
+    return {"VAPID_PRIVATE_KEY": env("TUTTU_VAPID_PRIVATE_KEY"), "VAPID_SUBJECT": env("TUTTU_VAPID_SUBJECT"),
+            "PUSH_CONCURRENCY": env_int("TUTTU_PUSH_CONCURRENCY", 32),
+            "PUSH_TIMEOUT": float(env("TUTTU_PUSH_TIMEOUT", "10"))}
+
+
 def load_config(instance: Path | None = None) -> dict:
     """The app's configuration from the environment; see the table in README.md."""
     instance = instance or instance_path()
@@ -49,9 +95,12 @@ def load_config(instance: Path | None = None) -> dict:
     origins = [o.strip().rstrip("/") for o in env("TUTTU_ALLOWED_ORIGINS", "").split(",") if o.strip()]
     return {
         "SECRET_KEY": env("SECRET_KEY") or read_or_create_secret(instance / "secret_key"),
-        "DATABASE_URL": env("DATABASE_URL", f"sqlite:///{instance / 'tuttu.db'}"),
+        "DATABASE_URL": database_url(instance),
         "REDIS_URL": env("REDIS_URL"),
-        "TIMEZONE": env("TUTTU_TIMEZONE", "Europe/Helsinki"),
+        "REDIS_PREFIX": redis_prefix(database_url(instance)),
+        "METRICS_TOKEN": env("TUTTU_METRICS_TOKEN"),
+        "METRICS_ALLOW": [a.strip() for a in env("TUTTU_METRICS_ALLOW", "127.0.0.1,::1").split(",") if a.strip()],
+        "TIMEZONE": city_timezone_name(),
         "CITY_NAME": env("TUTTU_CITY_NAME", "Oulu"),
         "PUBLIC_URL": public_url,
         "ALLOWED_ORIGINS": sorted({public_url, *origins}),
@@ -70,7 +119,18 @@ def load_config(instance: Path | None = None) -> dict:
         "CHAT_KEEP_DAYS": env_int("TUTTU_CHAT_KEEP_DAYS", 30),
         "CHAT_KEEP_HELD_DAYS": env_int("TUTTU_CHAT_KEEP_HELD_DAYS", 7),
         "CHAT_KEEP_CONCERN_DAYS": env_int("TUTTU_CHAT_KEEP_CONCERN_DAYS", 90),
+        # Rate limits follow the identity and the device first; a whole school class shares one address.
+        "YOUTH_NEW_PER_DEVICE": env("TUTTU_YOUTH_NEW_PER_DEVICE", "10 per hour"),
+        "YOUTH_NEW_PER_ADDRESS": env("TUTTU_YOUTH_NEW_PER_ADDRESS", "400 per 10 minutes; 1000 per day"),
+        "PER_IDENTITY_LIMIT_ASK": env("TUTTU_ASK_AHEAD_PER_YOUTH", "10 per hour"),
+        "PER_ADDRESS_LIMIT": env("TUTTU_PER_ADDRESS_LIMIT", "1200 per hour"),
+        # Failed staff passwords: free failures per scope, then growing delays (2 s, 4 s ... at most this).
+        "LOGIN_FREE_FAILURES_PAIR": env_int("TUTTU_LOGIN_FREE_FAILURES_PAIR", 5),
+        "LOGIN_FREE_FAILURES_ADDRESS": env_int("TUTTU_LOGIN_FREE_FAILURES_ADDRESS", 20),
+        "LOGIN_FREE_FAILURES_ACCOUNT": env_int("TUTTU_LOGIN_FREE_FAILURES_ACCOUNT", 50),
+        "LOGIN_MAX_DELAY": env_int("TUTTU_LOGIN_MAX_DELAY", 900),
         **chat_socket_settings(),
+        **push_settings(),
     }
 
 

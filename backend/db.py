@@ -33,15 +33,31 @@ def is_postgres() -> bool:
     return isinstance(db.obj, PostgresqlDatabase)
 
 
+NO_CONNECTION_BLUEPRINTS = ("shell", "metrics")   # static files, /healthz, /metrics: they work without one
+
+
 def init_app(app):
-    """Bind the proxy to the configured database and open/close a connection per request."""
+    """Bind the proxy to the configured database and open/close a connection per request.
+
+    When the database can't be reached the request answers 503 database_unavailable (errors.py); the
+    log gets one line when the outage starts and one when a request succeeds again.
+    """
+    from flask import g, request
+    from .errors import DATABASE_ERRORS, database_outage
     db.initialize(database_from_url(app.config["DATABASE_URL"]))
 
     @app.before_request
     def _connect():
-        db.connect(reuse_if_open=True)
+        try:
+            db.connect(reuse_if_open=True)
+        except DATABASE_ERRORS:
+            if request.blueprint in NO_CONNECTION_BLUEPRINTS:
+                return
+            raise
 
     @app.teardown_appcontext
     def _close(exc):
         if not db.is_closed():
+            if exc is None and database_outage.down and not g.get("database_failed"):
+                database_outage.recovered()
             db.close()

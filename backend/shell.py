@@ -19,15 +19,24 @@ NO_CACHE = {"Cache-Control": "no-cache"}
 
 @bp.get("/healthz")
 def healthz():
-    """Liveness and readiness: database and broker."""
+    """Readiness: 200 "ok" only when the database answers and fan-out between processes works.
+
+    Otherwise 503 "degraded" with each part's state and since when, e.g.
+    {"status": "degraded", "database": "ok", "broker": {"state": "down", "since": "...Z", "for_seconds": 3.2, ...}}
+    """
+    from .errors import DATABASE_ERRORS, database_outage
     try:
-        db.execute_sql("SELECT 1")
+        with db.connection_context():
+            db.execute_sql("SELECT 1")
         database = "ok"
-    except Exception as exc:  # reported, not raised
+        database_outage.recovered()
+    except DATABASE_ERRORS as exc:  # reported, not raised
+        database_outage.failed(exc)
         database = f"error: {exc.__class__.__name__}"
-    broker = get_broker().health()
-    status = "ok" if database == "ok" and broker == "ok" else "degraded"
-    return jsonify(status=status, database=database, broker=broker, broker_kind=get_broker().kind), \
+    current = get_broker()
+    broker = current.health()
+    status = "ok" if database == "ok" and current.healthy() else "degraded"
+    return jsonify(status=status, database=database, broker=broker, broker_kind=current.kind), \
         200 if status == "ok" else 503
 
 

@@ -12,24 +12,43 @@ Tests run jobs immediately.
 """
 import functools
 import logging
+import threading
+import time
+from collections import deque
 
 from huey import RedisHuey, SqliteHuey
 from huey.consumer import Consumer
+from huey.storage import RedisStorage
 
-from .config import env, env_bool, instance_path
+from .config import instance_path, tasks_settings
+from .errors import Outage
 
 log = logging.getLogger(__name__)
 
 
+class PrefixedRedisStorage(RedisStorage):
+    """huey's Redis keys under the deployment's prefix (TUTTU_REDIS_PREFIX), e.g. "tuttu:1a2b3c4d5e:jobs:queue"."""
+
+    def __init__(self, name="huey", prefix="tuttu:", **kwargs):
+        super().__init__(name=name, **kwargs)
+        base = f"{prefix}jobs:"
+        self.queue_key, self.schedule_key = base + "queue", base + "schedule"
+        self.result_key, self.counter_key = base + "results", base + "counters"
+        self.notify_prefix = base + "notify."
+
+
 def make_huey():
-    if env("REDIS_URL"):
-        return RedisHuey("tuttu", url=env("REDIS_URL"), immediate=env_bool("TUTTU_TASKS_IMMEDIATE"))
-    return SqliteHuey("tuttu", filename=str(instance_path() / "jobs.db"),
-                      immediate=env_bool("TUTTU_TASKS_IMMEDIATE"))
+    settings = tasks_settings()
+    if settings["redis_url"]:
+        return RedisHuey("tuttu", url=settings["redis_url"], immediate=settings["immediate"],
+                         storage_class=PrefixedRedisStorage, prefix=settings["redis_prefix"],
+                         socket_connect_timeout=2, socket_timeout=5)
+    return SqliteHuey("tuttu", filename=str(instance_path() / "jobs.db"), immediate=settings["immediate"])
 
 
 huey = make_huey()
 _app = None
+queue_outage = Outage("job queue (Redis)", log)
 
 
 def bind_app(app):
@@ -58,13 +77,69 @@ def register_job(name: str, func, schedule=None):
 
 
 def run_job(name: str, *args, **kwargs):
-    """Queue the job `name` for the worker (run inline when TUTTU_TASKS_IMMEDIATE is set)."""
-    return _jobs[name](*args, **kwargs)
+    """Queue the job `name` for the worker (run inline when TUTTU_TASKS_IMMEDIATE is set).
+
+    When the queue (Redis) can't be reached the job waits in this process and is queued once it
+    is back: the request that asked for it doesn't fail.
+    """
+    return _enqueue(name, args, kwargs, None)
 
 
 def schedule_job(name: str, delay: float, *args, **kwargs):
     """Queue the job `name` to run in `delay` seconds."""
+    return _enqueue(name, args, kwargs, delay)
+
+
+_waiting = deque(maxlen=10_000)        # (name, args, kwargs, delay, due): jobs the queue couldn't take yet
+_retrier = None
+
+
+def _queue_errors():
+    from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeout
+    return (RedisConnectionError, RedisTimeout)
+
+
+def _put(name, args, kwargs, delay):
+    if delay is None:
+        return _jobs[name](*args, **kwargs)
     return _jobs[name].schedule(args=args, kwargs=kwargs, delay=delay)
+
+
+def _enqueue(name, args, kwargs, delay):
+    global _retrier
+    if huey.immediate or not isinstance(huey, RedisHuey):
+        return _put(name, args, kwargs, delay)
+    if not _waiting:
+        try:
+            result = _put(name, args, kwargs, delay)
+            queue_outage.recovered()
+            return result
+        except _queue_errors() as exc:
+            queue_outage.failed(exc)
+    _waiting.append((name, args, kwargs, delay, time.time() + (delay or 0)))
+    if _retrier is None or not _retrier.is_alive():
+        _retrier = threading.Thread(target=_retry_waiting, name="job-retry", daemon=True)
+        _retrier.start()
+    return None
+
+
+def waiting_jobs() -> int:
+    return len(_waiting)
+
+
+def _retry_waiting(every=1.0):
+    """Queue the waiting jobs, oldest first, as soon as the queue answers again."""
+    while _waiting:
+        time.sleep(every)
+        while _waiting:
+            name, args, kwargs, delay, due = _waiting[0]
+            try:
+                _put(name, args, kwargs, None if delay is None else max(0.0, due - time.time()))
+            except _queue_errors() as exc:
+                queue_outage.failed(exc)
+                break
+            _waiting.popleft()
+            queue_outage.recovered()
 
 
 def in_app_context(func):

@@ -3,7 +3,6 @@
 Each action validates, stores in one transaction, and only then publishes through the hub.
 Host actions (approve, reject, mute, ...) live in host_actions.py.
 """
-import time
 import uuid
 
 from peewee import IntegrityError
@@ -15,35 +14,13 @@ from ..models.chat import write_transaction
 from . import frames as F
 from .frames import FrameError
 from .hub import hub
+from .limits import reset_limits, take_token  # noqa: F401  (reset_limits: chat.init_app and tests)
 from .moderation import hold_reason
 from .planning import session_payload
 from .store import db_connection
 
 MODERATOR_ROLES = (Staff.YOUTH_WORKER, Staff.ADMIN)
 LIMITS = {"youth": (3, 1 / 3), "staff": (20, 10.0), "other": (10, 1.0)}
-_buckets: dict = {}
-
-
-def reset_limits():
-    """Forget every token bucket (a new app starts fresh: buckets are keyed by database ids)."""
-    _buckets.clear()
-
-
-def take_token(key, capacity, per_second):
-    """Token bucket: None when allowed, else seconds to wait."""
-    now = time.monotonic()
-    if len(_buckets) > 20_000:                 # forget buckets idle for ten minutes (they are full again)
-        for stale in [k for k, (_, seen) in _buckets.items() if now - seen > 600]:
-            _buckets.pop(stale, None)
-    tokens, updated = _buckets.get(key, (capacity, now))
-    tokens = min(capacity, tokens + (now - updated) * per_second)
-    if tokens >= 1:
-        _buckets[key] = (tokens - 1, now)
-        return None
-    _buckets[key] = (tokens, now)
-    return round((1 - tokens) / per_second, 1)
-
-
 def person_key(conn):
     return f"s{conn.staff_id}" if conn.staff_id else f"y{conn.youth_id}" if conn.youth_id else f"o{id(conn)}"
 

@@ -26,11 +26,10 @@ def wait_for(predicate, seconds=5):
 
 
 def test_a_message_sent_on_one_process_reaches_sockets_on_the_other(chat):
-    from tests.chat.helpers import reset_hub
     from backend.broker import get_broker
     actions.hub._broker = get_broker()         # this process's RedisBroker (REDIS_URL)
     assert actions.hub.broker.kind == "redis"
-    other_process = Hub(broker=RedisBroker(redis_url()), node="web-2")
+    other_process = Hub(broker=RedisBroker(redis_url(), get_broker().prefix), node="web-2")
     try:
         got = []
         remote = Connection(lambda text: got.append(json.loads(text)), lambda c, r: None, "observer")
@@ -40,7 +39,7 @@ def test_a_message_sent_on_one_process_reaches_sockets_on_the_other(chat):
         host.send("moderate", action="mode", mode="open")
         teen = chat.youth()
         for n in range(5):
-            actions._buckets.clear()
+            actions.reset_limits()
             teen.send("say", cid=f"m{n}", text=f"hello {n}")
         assert wait_for(lambda: len([f for f in got if f["type"] == "message"]) == 5)
         assert [f["seq"] for f in got if f["type"] == "message"] == [1, 2, 3, 4, 5]
