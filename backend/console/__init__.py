@@ -1,9 +1,14 @@
-"""The city's staff console: staff sign-up, verification, deactivation; staff accounts on the CLI."""
-from . import views
+"""The city's staff console: staff sign-up and invites, the admin's staff list, youth centres, settings,
+the audit log, the staff home and second factors; staff accounts on the CLI."""
+from . import audit, centres, factors, home, settings, staff
 from .commands import COMMANDS
+
+BLUEPRINTS = (staff.bp, factors.bp, centres.bp, settings.bp, audit.bp, home.bp)
 
 
 def init_app(app):
-    app.register_blueprint(views.bp)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    app.before_request(factors.enforce_setup)
     for command in COMMANDS:
         app.cli.add_command(command)

@@ -5,7 +5,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..db import db
-from ..models import Sector, Staff, YouthCentre
+from ..models import AuditLog, Sector, Staff, YouthCentre
 
 
 @click.command("create-staff")
@@ -50,6 +50,7 @@ def verify_staff_command(email):
     """Mark a staff account verified."""
     staff = staff_or_fail(email)
     staff.verify()
+    AuditLog.record(None, "staff.verify", staff, via="cli")
     click.echo(f"Verified {staff.email}.")
 
 
@@ -59,9 +60,16 @@ def verify_staff_command(email):
 def deactivate_staff_command(email):
     """Deactivate a staff account; its logins stop working at once."""
     staff = staff_or_fail(email)
+    from ..errors import ApiError
+    from .staff import refuse_last_admin
+    try:
+        refuse_last_admin(staff)
+    except ApiError as refused:
+        raise click.ClickException(refused.message)
     staff.deactivate()
-    from ..broker import get_broker
-    get_broker().publish("staff", {"type": "deactivated", "staff_id": staff.id})
+    AuditLog.record(None, "staff.deactivate", staff, via="cli")
+    from .staff import end_every_login
+    end_every_login(staff)
     click.echo(f"Deactivated {staff.email}; their logins have ended.")
 
 

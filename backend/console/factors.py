@@ -1,0 +1,211 @@
+"""Second factors for staff: TOTP (pyotp) with one-time recovery codes.
+
+The login asks `needs_second_factor(staff)` after the password matched; when it is True the login is
+finished by POST /api/auth/second-factor with a code. Sensitive admin actions call
+`require_recent_factor(staff)`: with a factor enrolled, the last check must be under 15 minutes old.
+Admins can require a factor for everyone or by role (setting "second_factor.roles"); staff of such a
+role without a factor may only set one up until they have it (`enforce_setup`, before every request).
+"""
+import time
+from functools import wraps
+
+import pyotp
+import segno
+from flask import Blueprint, Response, jsonify, request, session
+from flask_login import current_user
+from pydantic import Field
+
+from ..api import Body, Line, api, json_body
+from ..db import db
+from ..errors import ApiError
+from ..models import AuditLog, RecoveryCode, Setting, Staff, StaffFactor, utcnow
+
+bp = Blueprint("console_factors", __name__)
+
+RECHECK_SECONDS = 15 * 60
+POLICY_KEY = "second_factor.roles"
+ISSUER = "Tuttu"
+
+
+# --- the questions other parts ask ----------------------------------------------------------------
+
+def has_factor(staff) -> bool:
+    return StaffFactor.confirmed_for(staff) is not None
+
+
+def required_roles() -> list:
+    return list(Setting.value_of(POLICY_KEY, []) or [])
+
+
+def factor_required(staff) -> bool:
+    return staff.role in required_roles()
+
+
+def needs_second_factor(staff) -> bool:
+    """Must this login give a second factor after the password? (Yes whenever one is enrolled.)"""
+    return has_factor(staff)
+
+
+def mark_checked():
+    session["factor_at"] = int(time.time())
+
+
+def require_recent_factor(staff):
+    """Refuse (403 factor_recheck) unless the factor was checked in the last 15 minutes; no-op without one."""
+    if not has_factor(staff):
+        return
+    if time.time() - session.get("factor_at", 0) > RECHECK_SECONDS:
+        raise ApiError(403, "factor_recheck", "Confirm it's you: enter a code from your authenticator app.")
+
+
+def check_code(staff, code: str) -> bool:
+    """A current TOTP code (each time step once) or an unused recovery code."""
+    code = (code or "").strip().replace(" ", "")
+    factor = StaffFactor.confirmed_for(staff)
+    if factor is None:
+        return False
+    if code.isdigit() and len(code) == 6:
+        return _take_totp(factor, code)
+    return RecoveryCode.use(staff, code)
+
+
+def _take_totp(factor, code) -> bool:
+    totp = pyotp.TOTP(factor.secret)
+    now = time.time()
+    for offset in (0, -1, 1):
+        moment = now + offset * totp.interval
+        if totp.at(moment) == code:
+            counter = totp.timecode(_dt(moment))
+            taken = (StaffFactor.update(last_counter=counter)
+                     .where((StaffFactor.id == factor.id) & (StaffFactor.last_counter < counter)).execute())
+            return taken == 1
+    return False
+
+
+def _dt(moment):
+    from datetime import datetime
+    return datetime.fromtimestamp(moment)
+
+
+def staff_login_required(view):
+    """Any logged-in staff member, verified or not (to set up their own factor while waiting)."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            raise ApiError(401, "login_required", "Please log in as staff first.")
+        if not getattr(current_user, "is_staff", False):
+            raise ApiError(403, "staff_only", "Only staff can do this.")
+        return view(*args, **kwargs)
+    return wrapper
+
+
+SETUP_ALLOWED = ("/api/me", "/api/csrf", "/api/auth/", "/api/console/me/factor", "/api/config")
+
+
+def enforce_setup():
+    """Staff whose role must use a second factor and who have none may only set one up (or log out)."""
+    if not request.path.startswith("/api/") or request.path.startswith(SETUP_ALLOWED):
+        return None
+    user = current_user
+    if user.is_authenticated and getattr(user, "is_staff", False) and factor_required(user) and not has_factor(user):
+        raise ApiError(403, "factor_setup_required",
+                       "Your city requires a second factor for your role. Set up an authenticator app first.")
+    return None
+
+
+# --- my own factor --------------------------------------------------------------------------------
+
+class CodeBody(Body):
+    code: Line(40, min_length=6)
+
+
+def my_factor_state(staff) -> dict:
+    factor = StaffFactor.confirmed_for(staff)
+    return {"enrolled": factor is not None, "kind": factor.kind if factor else None,
+            "since": factor.confirmed_at.isoformat() + "Z" if factor else None,
+            "recovery_codes_left": RecoveryCode.left(staff) if factor else 0,
+            "required": factor_required(staff),
+            "checked_recently": time.time() - session.get("factor_at", 0) <= RECHECK_SECONDS}
+
+
+def _pending_factor(staff):
+    return (StaffFactor.select().where((StaffFactor.staff == staff) & StaffFactor.confirmed_at.is_null())
+            .order_by(StaffFactor.id.desc()).first())
+
+
+@bp.get("/api/console/me/factor")
+@staff_login_required
+@api.validate(tags=["console"])
+def my_factor():
+    """My second factor: enrolled or not, recovery codes left, whether my role requires one."""
+    return jsonify(my_factor_state(current_user))
+
+
+@bp.post("/api/console/me/factor/totp")
+@staff_login_required
+@api.validate(tags=["console"])
+def start_totp():
+    """Start setting up an authenticator app: a new secret to scan (QR) or type; confirm with a code."""
+    staff = current_user
+    if has_factor(staff):
+        raise ApiError(409, "factor_exists", "You already have a second factor. Ask an admin to reset it first.")
+    with db.atomic():
+        StaffFactor.delete().where((StaffFactor.staff == staff) & StaffFactor.confirmed_at.is_null()).execute()
+        factor = StaffFactor.create(staff=staff, kind="totp", secret=pyotp.random_base32())
+    uri = pyotp.TOTP(factor.secret).provisioning_uri(name=staff.email, issuer_name=ISSUER)
+    return jsonify(secret=factor.secret, uri=uri, qr="/api/console/me/factor/totp/qr.svg"), 201
+
+
+@bp.get("/api/console/me/factor/totp/qr.svg")
+@staff_login_required
+def totp_qr():
+    """The QR code of the secret being set up (SVG, drawn here: nothing leaves the server)."""
+    factor = _pending_factor(current_user)
+    if factor is None:
+        raise ApiError(404, "not_found", "Start setting up an authenticator app first.")
+    uri = pyotp.TOTP(factor.secret).provisioning_uri(name=current_user.email, issuer_name=ISSUER)
+    svg = segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff", title="QR code")
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
+@bp.post("/api/console/me/factor/totp/confirm")
+@staff_login_required
+@api.validate(json=CodeBody, tags=["console"])
+def confirm_totp():
+    """Confirm the authenticator app with its first code; answers the recovery codes (shown only now)."""
+    staff = current_user
+    factor = _pending_factor(staff)
+    if factor is None:
+        raise ApiError(409, "no_pending_factor", "Start setting up an authenticator app first.")
+    code = json_body().code.strip().replace(" ", "")
+    if not (code.isdigit() and len(code) == 6 and _take_totp(factor, code)):
+        raise ApiError(422, "invalid", "That code doesn't match. Check the time on your phone and try again.",
+                       {"code": "doesn't match"})
+    with db.atomic():
+        factor.confirmed_at = utcnow()
+        factor.save(only=[StaffFactor.confirmed_at])
+        codes = RecoveryCode.issue(staff)
+        AuditLog.record(staff, "factor.enrol", staff, kind="totp")
+    mark_checked()
+    return jsonify(recovery_codes=codes, **my_factor_state(staff))
+
+
+@bp.post("/api/console/me/factor/check")
+@staff_login_required
+@api.validate(json=CodeBody, tags=["console"])
+def recheck_factor():
+    """Confirm it's me again before a sensitive action (a code from the app or a recovery code)."""
+    staff = current_user
+    if not check_code(staff, json_body().code):
+        raise ApiError(422, "invalid", "That code doesn't match.", {"code": "doesn't match"})
+    mark_checked()
+    return jsonify(my_factor_state(staff))
+
+
+# --- an admin resets a lost factor ----------------------------------------------------------------
+
+def reset_factor_of(staff, admin):
+    with db.atomic():
+        StaffFactor.delete().where(StaffFactor.staff == staff).execute()
+        RecoveryCode.delete().where(RecoveryCode.staff == staff).execute()
+        AuditLog.record(admin, "factor.reset", staff)
