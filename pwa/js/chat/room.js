@@ -85,9 +85,10 @@ export function youthRoom(view, session, me, { observer }) {
   }
 
   const box = observer ? null : composer({ onSend: send, askAhead: askingAhead() });
+  const help = helpBox();
   view.append(...[
     heading(session.title || t('chat.title')),
-    header.element, helpBox(), pill.element,
+    header.element, help, pill.element,
     observer && observerBanner(session, me),
     askingAhead() && rulesList(),
     stream.element,
@@ -131,6 +132,7 @@ export function youthRoom(view, session, me, { observer }) {
     stream.upsert({ cid, seq: seq ?? undefined, mine: true, status: shown, reason });
     if (shown === 'held' || shown === 'waiting') stream.announcer.now(`${t(`chat.status_${shown}`)} ${holdReasonText(reason)}`);
     else stream.announcer.now(t('chat.announce_sent'));
+    if (event.detail.flag === 'may_need_help') offerHelp(help, stream);
   });
   socket.addEventListener('status', (event) => {
     const { cid, seq, status, reason } = event.detail;
@@ -157,4 +159,15 @@ export function youthRoom(view, session, me, { observer }) {
   });
   socket.connect();
   return () => { socket.close(); header.stop(); stream.stop(); box && box.stop(); };
+}
+
+
+/** A message that may need help (ack.flag): open the helplines card and say why, once per page. */
+function offerHelp(help, stream) {
+  if (help.classList.contains('chat-help-offered')) return;
+  help.classList.add('chat-help-offered');
+  help.open = true;
+  help.querySelector('.chat-help-body').prepend(h('p', { class: 'chat-help-offer' }, t('chat.help_offered')));
+  help.scrollIntoView({ block: 'nearest' });
+  stream.announcer.now(t('chat.help_offered'));
 }

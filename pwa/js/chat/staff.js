@@ -87,7 +87,7 @@ export function staffRoom(view, session, me) {
   const pill = connectionPill();
   const socket = new ChatSocket(session.id, { as: null });
   const state = { me, session: { ...session }, canModerate: false, queue: new Map(), reports: new Map(),
-    claims: new Map(), notes: [], concerns: new Map(), busy: new Set(), stream: null };
+    claims: new Map(), notes: [], concerns: new Map(), busy: new Set(), stream: null, flags: new Map() };
   const act = {
     moderate(frame) {
       if (!socket.send({ type: 'moderate', ...frame })) { toast(t('chat.error_not_connected')); return false; }
@@ -95,6 +95,7 @@ export function staffRoom(view, session, me) {
       return true;
     },
     confirmModerate(frame, question) { if (window.confirm(question)) act.moderate(frame); },
+    concernNow(seq) { if (!socket.send({ type: 'concern', seq, note: '' })) toast(t('chat.error_not_connected')); },
     concern(target) {
       const found = target.seq ? stream.find({ seq: target.seq }) : null;
       const text = found ? found.message.text : (state.queue.get(target.id) || {}).text;
@@ -109,8 +110,9 @@ export function staffRoom(view, session, me) {
   const stream = new Stream({
     label: t('chat.stream_label'),
     staffTools: (message, author) => {
-      if (author.staff || !state.canModerate) return author.staff ? null : handleMenu({ seq: message.seq }, author, act, state);
-      return h('span', { class: 'chat-staff-tools' },
+      const flag = !author.staff && state.flags.get(message.seq) && mayNeedHelp(message.seq, act);
+      if (author.staff || !state.canModerate) return author.staff ? null : [flag, handleMenu({ seq: message.seq }, author, act, state)];
+      return h('span', { class: 'chat-staff-tools' }, flag,
         h('button', { type: 'button', class: 'button button-secondary', onclick: () => act.moderate({ action: 'delete', seq: message.seq }) },
           t('chat.mod_delete')),
         handleMenu({ seq: message.seq }, author, act, state));
@@ -156,6 +158,7 @@ export function staffRoom(view, session, me) {
       state.queue = new Map((frame.queue || []).map((item) => [item.id, item]));
       state.reports = new Map((frame.reports || []).map((report) => [report.id, report]));
       state.claims = new Map(Object.entries(frame.claims || {}).filter(([, who]) => who).map(([seq, who]) => [Number(seq), who]));
+      state.flags = new Map(Object.entries(frame.flags || {}).map(([seq, flag]) => [Number(seq), flag]));
       state.busy.clear();
       renderAll();
     },
@@ -163,6 +166,11 @@ export function staffRoom(view, session, me) {
   });
   const on = (type, fn) => socket.addEventListener(type, (event) => { fn(event.detail); renderAll(); });
   on('message', (frame) => stream.upsert(frame, { announce: socket.caughtUp }));
+  on('flag', (frame) => {
+    state.flags.set(frame.seq, frame.flag);
+    if (stream.find({ seq: frame.seq })) stream.upsert({ seq: frame.seq }, { announce: false });
+    stream.announcer.add('message', t('chat.announce_flag'));
+  });
   on('answer', (frame) => questions.closeForm(frame.question_seq));
   on('votes', () => {});
   on('archived', () => {});
@@ -213,4 +221,13 @@ export function staffRoom(view, session, me) {
     document.removeEventListener('keydown', onKey);
     WIDE.removeEventListener('change', relayout);
   };
+}
+
+
+/** "May need help": the marker on a flagged message and a one-tap safeguarding concern (docs/chat-protocol.md). */
+function mayNeedHelp(seq, act) {
+  return h('span', { class: 'chat-flag' },
+    h('span', { class: 'badge badge-flag' }, t('chat.flag_may_need_help')),
+    h('button', { type: 'button', class: 'button button-secondary chat-flag-concern', dataset: { focusKey: 'flag-concern' },
+      onclick: () => act.concernNow(seq) }, t('chat.flag_concern_now')));
 }
