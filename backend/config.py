@@ -129,6 +129,16 @@ def load_config(instance: Path | None = None) -> dict:
         "LOGIN_FREE_FAILURES_ADDRESS": env_int("TUTTU_LOGIN_FREE_FAILURES_ADDRESS", 20),
         "LOGIN_FREE_FAILURES_ACCOUNT": env_int("TUTTU_LOGIN_FREE_FAILURES_ACCOUNT", 50),
         "LOGIN_MAX_DELAY": env_int("TUTTU_LOGIN_MAX_DELAY", 900),
+        # Rate limits follow the identity and the device first; a whole school class shares one address.
+        "YOUTH_NEW_PER_DEVICE": env("TUTTU_YOUTH_NEW_PER_DEVICE", "10 per hour"),
+        "YOUTH_NEW_PER_ADDRESS": env("TUTTU_YOUTH_NEW_PER_ADDRESS", "400 per 10 minutes; 1000 per day"),
+        "PER_IDENTITY_LIMIT_ASK": env("TUTTU_ASK_AHEAD_PER_YOUTH", "10 per hour"),
+        "PER_ADDRESS_LIMIT": env("TUTTU_PER_ADDRESS_LIMIT", "1200 per hour"),
+        # Failed staff passwords: free failures per scope, then growing delays (2 s, 4 s ... at most this).
+        "LOGIN_FREE_FAILURES_PAIR": env_int("TUTTU_LOGIN_FREE_FAILURES_PAIR", 5),
+        "LOGIN_FREE_FAILURES_ADDRESS": env_int("TUTTU_LOGIN_FREE_FAILURES_ADDRESS", 20),
+        "LOGIN_FREE_FAILURES_ACCOUNT": env_int("TUTTU_LOGIN_FREE_FAILURES_ACCOUNT", 50),
+        "LOGIN_MAX_DELAY": env_int("TUTTU_LOGIN_MAX_DELAY", 900),
         **chat_socket_settings(),
         **push_settings(),
     }

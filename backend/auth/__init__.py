@@ -1,10 +1,10 @@
 """Who is asking: flask-login for staff (email + password) and anonymous youth (one tap), and roles."""
-import time
 from datetime import timedelta
 from functools import wraps
 
-from flask import Blueprint, current_app, jsonify, request, session
-from flask_login import LoginManager, current_user, login_user, logout_user
+from flask import Blueprint, current_app, jsonify
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, current_user
 from flask_wtf.csrf import generate_csrf
 from pydantic import EmailStr
 
@@ -12,27 +12,18 @@ from ..api import Body, Line, api, json_body
 from ..db import db
 from ..errors import ApiError
 from .handles import generate_handle, handle_problem
-from ..models import Staff, Youth, utcnow
+from .limits import device_key, give_device_cookie, identity_key, no_device, setting
+from .logins import current_login, end_all_logins, end_logins, end_this_login, load_user, start_login
+from . import throttle
+from ..models import AuditLog, Staff, Youth, utcnow
 from ..security import limiter
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
+login_manager.user_loader(load_user)
 
-
-@login_manager.user_loader
-def load_user(user_id: str):
-    """Resolve 'staff:<id>:<epoch>' or 'youth:<id>:<epoch>'; a rotated epoch ends the login."""
-    try:
-        kind, pk, epoch = user_id.split(":", 2)
-        model = {"staff": Staff, "youth": Youth}[kind]
-        user = model.get_or_none(model.id == int(pk))
-    except (ValueError, KeyError):
-        return None
-    if user is None or user.session_epoch != epoch or not getattr(user, "is_active", True):
-        return None
-    if session.get("login_until", 0) < time.time():
-        return None
-    return user
+__all__ = ["bp", "current_staff", "current_youth", "end_all_logins", "end_logins", "identity_key", "init_app",
+           "login_manager", "me_payload", "staff_required", "youth_required"]
 
 
 @login_manager.unauthorized_handler
@@ -92,14 +83,6 @@ def me_payload():
     return {"kind": "staff", "email": current_user.email, **current_user.public()}
 
 
-def _start_login(user, lifetime: timedelta):
-    """A fresh session cookie for `user`, valid for `lifetime` (checked on every request)."""
-    session.clear()
-    session.permanent = True
-    session["login_until"] = int(time.time() + lifetime.total_seconds())
-    login_user(user, remember=False)
-
-
 # --- request bodies -----------------------------------------------------------------------------
 
 class LoginBody(Body):
@@ -109,11 +92,6 @@ class LoginBody(Body):
 
 class HandleBody(Body):
     handle: Line(24, min_length=3)
-
-
-def _login_account_key():
-    body = request.get_json(silent=True) or {}
-    return f"login:{str(body.get('email', '')).strip().lower()}"
 
 
 # --- routes -------------------------------------------------------------------------------------
@@ -126,30 +104,55 @@ def csrf_token():
 
 
 @bp.post("/api/auth/login")
-@limiter.limit("10 per minute")                         # per address
-@limiter.limit("5 per minute; 20 per hour", key_func=_login_account_key)   # per account
+@limiter.limit("30 per minute", exempt_when=throttle.any_known_device)   # per address; passwords: throttle.py
 @api.validate(json=LoginBody, tags=["auth"])
 def login():
-    """Staff log in with e-mail and password."""
+    """Staff log in with e-mail and password. Failed passwords slow down the one who fails (429)."""
     body = json_body()
-    staff = Staff.by_email(body.email)
+    email, address = body.email.strip().lower(), get_remote_address() or ""
+    staff = Staff.by_email(email)
+    wait = throttle.wait_seconds(email, address, staff)
+    if wait:
+        raise ApiError(429, "too_many_attempts", "Too many wrong passwords. Wait a moment and try again.",
+                       headers={"Retry-After": str(wait)})
     if staff is None or not staff.check_password(body.password):
+        throttle.record_failure(email, address, staff)
         raise ApiError(401, "bad_credentials", "That e-mail and password don't match.")
     if not staff.active:
         raise ApiError(403, "deactivated", "This account has been deactivated. Contact your city admin.")
+    throttle.record_success(email, address)
     staff.last_login_at = utcnow()
     staff.save(only=[Staff.last_login_at])
-    _start_login(staff, timedelta(hours=current_app.config["STAFF_LOGIN_HOURS"]))
-    return jsonify(me_payload())
+    start_login(staff, timedelta(hours=current_app.config["STAFF_LOGIN_HOURS"]))
+    response = jsonify(me_payload())
+    throttle.set_known_device(response, staff)
+    return response
 
 
 @bp.post("/api/auth/logout")
 @api.validate(tags=["auth"])
 def logout():
-    """End this login."""
-    logout_user()
-    session.clear()
+    """End this login: the cookie stops working, also any copy of it."""
+    end_this_login()
     return jsonify(kind="visitor")
+
+
+@bp.post("/api/auth/logout-everywhere")
+@api.validate(tags=["auth"])
+def logout_everywhere():
+    """End every login of mine on every device. Staff are logged out here too; a youth stays logged in
+    on this device only (with a new cookie), since the anonymous name has no password to come back with."""
+    if not current_user.is_authenticated:
+        raise ApiError(401, "login_required", "Please log in or start as a guest first.")
+    user = current_user._get_current_object()
+    if user.is_youth:
+        ended = end_logins(user)
+        start_login(user, timedelta(days=current_app.config["YOUTH_LOGIN_DAYS"]))
+        return jsonify(ended=ended, **me_payload())
+    ended = end_logins(user)
+    AuditLog.record(user, "auth.logout_everywhere", user, ended=ended)
+    end_this_login()
+    return jsonify(ended=ended, kind="visitor")
 
 
 @bp.get("/api/me")
@@ -160,7 +163,8 @@ def me():
 
 
 @bp.post("/api/youth")
-@limiter.limit("20 per hour")
+@limiter.limit(setting("YOUTH_NEW_PER_DEVICE"), key_func=device_key, exempt_when=no_device)
+@limiter.limit(setting("YOUTH_NEW_PER_ADDRESS"), key_func=get_remote_address)
 @api.validate(tags=["auth"])
 def become_youth():
     """Become an anonymous youth with a generated handle (one tap; nothing else is stored)."""
@@ -173,8 +177,8 @@ def become_youth():
             if not Youth.select().where(Youth.handle == handle).exists():
                 break
         youth = Youth.create(handle=handle)
-    _start_login(youth, timedelta(days=current_app.config["YOUTH_LOGIN_DAYS"]))
-    return jsonify(me_payload()), 201
+    start_login(youth, timedelta(days=current_app.config["YOUTH_LOGIN_DAYS"]))
+    return give_device_cookie(jsonify(me_payload())), 201
 
 
 @bp.patch("/api/me")
@@ -199,10 +203,9 @@ def change_handle():
 def erase_me():
     """Erase me: delete my anonymous identity and everything linked to it."""
     youth = Youth.get_by_id(current_user.id)
+    end_this_login()
     with db.atomic():
         youth.erase()
-    logout_user()
-    session.clear()
     return "", 204
 
 

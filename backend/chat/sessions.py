@@ -6,15 +6,16 @@ from flask import jsonify, request
 from pydantic import Field
 
 from ..api import Body, Line, Text, api, json_body
-from ..auth import current_staff, current_youth, staff_required, youth_required
+from ..auth import current_staff, current_youth, identity_key, staff_required, youth_required
+from ..auth.limits import setting
 from ..db import db
 from ..errors import ApiError
-from ..models import AuditLog, ChatMessage, ChatSession, SafeguardingConcern, Staff, utcnow
+from ..models import AuditLog, ChatMessage, ChatSession, SafeguardingConcern, SessionStaff, Staff, utcnow
 from ..models.chat import write_transaction
 from ..security import limiter
 from flask import Blueprint
 from .actions import announce
-from .frames import iso
+from ..clock import iso
 from .hub import hub
 from .moderation import hold_reason
 from .planning import next_session, plan_sessions, session_payload, session_state_frame
@@ -151,7 +152,8 @@ def session_close(session_id):
 
 
 @bp.post("/api/sessions/<int:session_id>/questions")
-@limiter.limit("10 per hour")
+@limiter.limit(setting("PER_IDENTITY_LIMIT_ASK"), key_func=identity_key)   # per youth: a class shares an address
+@limiter.limit(setting("PER_ADDRESS_LIMIT"))
 @youth_required
 @api.validate(json=AskAhead, tags=["chat"])
 def ask_ahead(session_id):
@@ -172,13 +174,23 @@ def ask_ahead(session_id):
     return jsonify(id=message.id, cid=body.cid, status=message.state, reason=message.hold_reason), 201 if created else 200
 
 
+CONCERN_READERS = (Staff.YOUTH_WORKER, Staff.ADMIN)   # and the staff of that session (host, roster)
+
+
 @bp.get("/api/sessions/<int:session_id>/concerns")
 @staff_required()
 @api.validate(tags=["chat"])
 def session_concerns(session_id):
-    """Safeguarding concerns raised in a session (staff only)."""
-    rows = (SafeguardingConcern.select().where(SafeguardingConcern.session == session_id)
-            .order_by(SafeguardingConcern.created_at.desc()))
+    """Safeguarding concerns raised in a session: youth workers, admins and that session's staff; every
+    read is audited."""
+    session, staff = ChatSession.get_by_id(session_id), current_staff()
+    on_session = session.host_id == staff.id or SessionStaff.select().where(
+        SessionStaff.session == session.id, SessionStaff.staff == staff.id).exists()
+    if staff.role not in CONCERN_READERS and not on_session:
+        raise ApiError(403, "wrong_role", "Only youth workers, admins and this session's staff see its concerns.")
+    rows = list(SafeguardingConcern.select().where(SafeguardingConcern.session == session.id)
+                .order_by(SafeguardingConcern.created_at.desc()))
+    AuditLog.record(staff, "chat.concerns_read", session, concerns=[c.id for c in rows])
     return jsonify(concerns=[{"id": c.id, "message_id": c.message_id, "note": c.note, "detail": c.detail,
                               "by": {"id": c.staff_id, "name": c.staff.name} if c.staff_id else None,
                               "ts": iso(c.created_at)} for c in rows])

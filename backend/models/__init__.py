@@ -7,6 +7,7 @@ from .chat import (Answer, ChatMessage, ChatSchedule, ChatSession, MeToo, Report
                    Sanction, SessionStaff)
 from .meetups import CalendarFeed, Meetup, MeetupMessage, MeetupOfficer, Signup
 from .push import Delivery, Notification, PushSubscription
+from .logins import Login, LoginFailure
 from .console import CentreRetirement, Invite, RecoveryCode, Setting, StaffFactor
 
 ALL_MODELS = [
@@ -15,6 +16,7 @@ ALL_MODELS = [
     ChatSchedule, ChatSession, SessionStaff, ChatMessage, MeToo, Answer, Report, Sanction, SafeguardingConcern,
     Meetup, MeetupOfficer, Signup, MeetupMessage, CalendarFeed,
     PushSubscription, Notification, Delivery,
+    Login, LoginFailure,
     Invite, Setting, StaffFactor, RecoveryCode, CentreRetirement,
 ]
 

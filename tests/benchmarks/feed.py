@@ -29,6 +29,7 @@ from backend.db import db, is_postgres  # noqa: E402
 from backend.demo import cell_polygon  # noqa: E402
 from backend.models import Sector, Staff, Youth, utcnow  # noqa: E402
 from backend.models.feed import Follow, Post  # noqa: E402
+from backend.models.logins import Login  # noqa: E402
 
 TOPICS = list(Post.TOPICS)
 TEXT = ("Scooters on the pavement near the school again this week. Please ride on the cycle path, wear a "
@@ -101,7 +102,7 @@ def logged_in(app, youth_id):
     with client.session_transaction() as session:
         session["_user_id"] = youth.get_id()
         session["_fresh"] = False
-        session["login_until"] = int(time.time()) + 3600
+        session["login"] = Login.start(youth, timedelta(hours=1))[1]   # a server-side login for the cookie
         session.permanent = True
     return client
 
