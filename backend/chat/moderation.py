@@ -38,32 +38,35 @@ def entries(kind: str) -> tuple[tuple[str, ...], ...]:
     return tuple(sorted(found))
 
 
-def _token_is(token: str, word: str, inside: bool = False) -> bool:
+def _word_pattern(word: str, inside: bool) -> str:
     """Equal to a short word, or starting with a word of 4+ letters (inflections count);
     `inside`: a word of 5+ letters anywhere in the token (compounds: "koulukiusaaminen")."""
-    return (token == word or (len(word) >= 4 and token.startswith(word))
-            or (inside and len(word) >= 5 and word in token))
+    if inside and len(word) >= 5:
+        return r"\S*%s\S*" % re.escape(word)
+    return re.escape(word) + (r"\S*" if len(word) >= 4 else "")
 
 
-def tokens(text: str) -> list[str]:
-    """Folded words; a word written with digits for letters ("v1ttu") is also read with letters."""
-    found = []
-    for token in TOKEN.findall(fold(text)):
-        found.append(token)
-        if any(ch.isdigit() for ch in token) and any(ch.isalpha() for ch in token):
-            found.append(token.translate(LEET))
-    return found
+@lru_cache(maxsize=2)
+def listed(kind: str) -> re.Pattern:
+    """One regex for every entry of `kind`, matched against folded tokens joined by single spaces."""
+    entry_patterns = (" ".join(_word_pattern(word, kind == "flag") for word in entry) for entry in entries(kind))
+    return re.compile(r"(?<!\S)(?:%s)(?!\S)" % "|".join(entry_patterns))
+
+
+def token_lines(text: str) -> list[str]:
+    """Folded words joined by spaces; if a word is written with digits for letters ("v1ttu"), also a
+    second line read with letters."""
+    words = TOKEN.findall(fold(text))
+    lines = [" ".join(words)]
+    if any(any(ch.isdigit() for ch in w) and any(ch.isalpha() for ch in w) for w in words):
+        lines.append(" ".join(w.translate(LEET) if any(ch.isalpha() for ch in w) else w for w in words))
+    return lines
 
 
 def uses_listed(kind: str, text: str) -> bool:
     """Does the text contain a word or phrase of the `kind` lists?"""
-    words = tokens(text)
-    for entry in entries(kind):
-        n = len(entry)
-        for i in range(len(words) - n + 1):
-            if all(_token_is(words[i + k], entry[k], inside=kind == "flag") for k in range(n)):
-                return True
-    return False
+    pattern = listed(kind)
+    return any(pattern.search(line) for line in token_lines(text))
 
 
 def hold_reason(text: str) -> str | None:
@@ -74,6 +77,7 @@ def hold_reason(text: str) -> str | None:
     return pii_kind(text, normalised)
 
 
+@lru_cache(maxsize=4096)
 def flag_reason(text: str) -> str | None:
     """"may_need_help" when the message touches harm, abuse, self-harm, sexual offences or drugs."""
     return MAY_NEED_HELP if uses_listed("flag", normalise(text)) else None
