@@ -1,12 +1,13 @@
 """The domain model. Each feature owns its module; ALL_MODELS is the schema in dependency order."""
 from .base import BaseModel, JSONField, utcnow
-from .places import Sector, SectorPostcode, YouthCentre
+from .places import Sector, SectorMap, SectorPostcode, SectorRetirement, YouthCentre
 from .people import AuditLog, Staff, Youth
 from .feed import Follow, Post
 from .chat import (Answer, ChatMessage, ChatSchedule, ChatSession, MeToo, Report, SafeguardingConcern,
                    Sanction, SessionStaff)
 from .meetups import CalendarFeed, Meetup, MeetupMessage, MeetupOfficer, Signup
 from .push import Delivery, Notification, PushSubscription
+from .maps import SectorMove
 from .logins import Login, LoginFailure
 from .console import CentreRetirement, Invite, RecoveryCode, Setting, StaffFactor
 
@@ -16,6 +17,7 @@ ALL_MODELS = [
     ChatSchedule, ChatSession, SessionStaff, ChatMessage, MeToo, Answer, Report, Sanction, SafeguardingConcern,
     Meetup, MeetupOfficer, Signup, MeetupMessage, CalendarFeed,
     PushSubscription, Notification, Delivery,
+    SectorMap, SectorRetirement, SectorMove,
     Login, LoginFailure,
     Invite, Setting, StaffFactor, RecoveryCode, CentreRetirement,
 ]

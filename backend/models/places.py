@@ -1,9 +1,10 @@
 """Sectors of the city and youth centres: the places officers and youth workers belong to."""
 from datetime import datetime
 
-from peewee import CharField, FloatField, ForeignKeyField, TextField
+from peewee import CharField, DateTimeField, FloatField, ForeignKeyField, IntegerField, TextField
 
-from .base import BaseModel, JSONField
+from ..db import db
+from .base import BaseModel, JSONField, utcnow
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -17,6 +18,15 @@ class Sector(BaseModel):
     contact_email = CharField(max_length=200, null=True)
     office_hours = JSONField(default=list)     # [{"day": 0-6 (Monday 0), "opens": "HH:MM", "closes": "HH:MM"}]
     description = TextField(null=True)
+
+    def save(self, *args, **kwargs):
+        saved = super().save(*args, **kwargs)
+        SectorMap.changed()
+        return saved
+
+    @property
+    def is_retired(self) -> bool:
+        return SectorRetirement.select().where(SectorRetirement.sector == self.id).exists()
 
     def officers(self):
         """The sector's verified, active officers by name (Staff is reached through its `sector` backref)."""
@@ -47,8 +57,13 @@ class Sector(BaseModel):
                 .where(SectorPostcode.postcode == cls.normalise_postcode(postcode)).first())
 
     @classmethod
+    def active(cls):
+        """Sectors on the map now (a retired sector stays in the database for the posts that name it)."""
+        return cls.select().where(cls.id.not_in(SectorRetirement.select(SectorRetirement.sector)))
+
+    @classmethod
     def in_order(cls):
-        return cls.select().order_by(cls.name, cls.id)
+        return cls.active().order_by(cls.name, cls.id)
 
     @classmethod
     def postcodes_by_sector(cls) -> dict:
@@ -62,6 +77,41 @@ class Sector(BaseModel):
 class SectorPostcode(BaseModel):
     postcode = CharField(max_length=16, unique=True)
     sector = ForeignKeyField(Sector, backref="postcode_rows", on_delete="CASCADE")
+
+
+class SectorMap(BaseModel):
+    """One row: the map's version (bumped whenever a sector changes) and the attribution of its data."""
+    version = IntegerField(default=1)
+    attribution = TextField(null=True)
+    changed_at = DateTimeField(default=utcnow)
+
+    @classmethod
+    def changed(cls, attribution=None):
+        """Mark the map changed (the served GeoJSON is built again); optionally set its attribution."""
+        update = {cls.version: cls.version + 1, cls.changed_at: utcnow()}
+        if attribution is not None:
+            update[cls.attribution] = attribution or None
+        (cls.insert(id=1, version=1, attribution=attribution or None)
+         .on_conflict(conflict_target=[cls.id], update=update).execute())
+
+    @classmethod
+    def fingerprint(cls) -> tuple:
+        """Changes when the map may have changed: its version, and the sector and postcode tables' counts."""
+        return tuple(db.execute_sql(
+            "SELECT (SELECT version FROM sector_map WHERE id = 1), (SELECT COUNT(*) FROM sector),"
+            " (SELECT MAX(id) FROM sector), (SELECT COUNT(*) FROM sector_postcode), (SELECT MAX(id) FROM sector_postcode),"
+            " (SELECT COUNT(*) FROM sector_retirement)").fetchone())
+
+    @classmethod
+    def current_attribution(cls):
+        row = cls.get_or_none(cls.id == 1)
+        return row.attribution if row else None
+
+
+class SectorRetirement(BaseModel):
+    """A sector taken off the map by an import that replaced the map; its followers went to `successor`."""
+    sector = ForeignKeyField(Sector, unique=True, backref="retirement", on_delete="CASCADE")
+    successor = ForeignKeyField(Sector, null=True, backref="+", on_delete="SET NULL")
 
 
 class YouthCentre(BaseModel):

@@ -1,22 +1,25 @@
-"""Sectors and their officers: the map's GeoJSON, find by postcode, sector and officer pages, import."""
-import hashlib
+"""Sectors and their officers: the map's GeoJSON, find by postcode, sector and officer pages, import, and the
+notices of youth whose sector was retired."""
 import json
 from datetime import datetime
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
 from pydantic import Field
-from typing import Any
 
 from ..api import Body, Line, api, query_args
 from ..auth import current_youth, staff_required
 from ..errors import ApiError
 from ..db import db
-from .geo import ImportRefused, compact_collection, import_sectors
+from .importing import ImportRefused, PlanChanged, import_sectors
+from .repair import DEFAULT_TOLERANCE_M
+from .serving import current_map
 from ..feed.images import ImageRefused, delete_staff_photo, save_staff_photo
-from ..models import AuditLog, Sector, Staff
+from ..models import Sector, Staff
 from ..models.feed import Follow, Post
+from ..models.maps import SectorMove
 
 bp = Blueprint("sectors", __name__)
 LATEST = 5
@@ -31,8 +34,16 @@ class PhotoForm(Body):
 
 
 class ImportForm(Body):
+    """multipart: the GeoJSON 'file'; dry_run previews; mode 'replace' makes the file the whole map (sectors not in
+    it are retired, their followers and officers go to the sector covering most of each); confirm: the preview's
+    token (the import is refused with 409 if the map or the file changed since)."""
     file: Any = None
     dry_run: bool = False
+    mode: Literal["merge", "replace"] = "merge"
+    tolerance_m: float = Field(default=DEFAULT_TOLERANCE_M, ge=0, le=10)
+    name_property: Line(64) | None = None
+    attribution: Line(300) | None = None
+    confirm: Line(64) | None = Field(default=None, pattern=r"^[0-9a-f]{32}$")
 
 
 def city_now() -> datetime:
@@ -68,17 +79,45 @@ def latest_posts(**sources) -> dict:
 @bp.get("/api/sectors")
 @api.validate(tags=["sectors"])
 def list_sectors():
-    """All sectors as a compact GeoJSON FeatureCollection (ETag: revalidate, don't download again)."""
-    body = json.dumps(compact_collection(Sector.in_order(), Sector.postcodes_by_sector()),
-                      separators=(",", ":"), ensure_ascii=False).encode()
-    etag = hashlib.sha256(body).hexdigest()[:20]
-    if request.if_none_match.contains(etag):
+    """All sectors as a compact GeoJSON FeatureCollection (simplified so neighbours still meet; gzip or Brotli;
+    ETag: revalidate, don't download again). `attribution` names the source of the map data when known."""
+    served = current_map()
+    encodings = request.accept_encodings
+    if request.if_none_match.contains_weak(served.etag):
         response = current_app.response_class(status=304)
+    elif served.brotli is not None and encodings["br"] and encodings["br"] >= encodings["gzip"]:
+        response = current_app.response_class(served.brotli, mimetype="application/geo+json")
+        response.headers["Content-Encoding"] = "br"
+    elif encodings["gzip"]:
+        response = current_app.response_class(served.gzip, mimetype="application/geo+json")
+        response.headers["Content-Encoding"] = "gzip"
     else:
-        response = current_app.response_class(body, mimetype="application/geo+json")
-    response.set_etag(etag)
+        response = current_app.response_class(served.body, mimetype="application/geo+json")
+    response.set_etag(served.etag, weak=True)
     response.headers["Cache-Control"] = "public, no-cache"
+    response.vary.add("Accept-Encoding")
     return response
+
+
+@bp.get("/api/sectors/moves")
+@api.validate(tags=["sectors"])
+def my_sector_moves():
+    """For a youth: the sectors they followed that a new map retired, and the sector they follow now."""
+    youth = current_youth()
+    if youth is None:
+        return jsonify(moves=[])
+    return jsonify(moves=[{"id": move.id, "from": move.from_name, "to": sector_summary(move.to_sector)}
+                          for move in SectorMove.for_youth(youth.id)])
+
+
+@bp.post("/api/sectors/moves/seen")
+@api.validate(tags=["sectors"])
+def seen_sector_moves():
+    """The youth has read the notices: they are deleted."""
+    youth = current_youth()
+    if youth is not None:
+        SectorMove.seen(youth.id)
+    return "", 204
 
 
 @bp.get("/api/sectors/locate")
@@ -99,6 +138,12 @@ def locate_sector():
 def sector_page(sector_id):
     """A sector: its officers, contact, office hours (in office now?), latest updates, meetups."""
     sector = Sector.get_by_id(sector_id)
+    retirement = sector.retirement.first()
+    if retirement is not None:
+        successor = retirement.successor
+        raise ApiError(404, "retired_sector", f"{sector.name} is no longer on the map"
+                       + (f": it is now part of {successor.name}." if successor else "."),
+                       {"moved_to": str(successor.id) if successor else ""})
     return jsonify(
         **sector_summary(sector), description=sector.description, postcodes=sector.postcodes(),
         contact=sector.contact(), emergency="112", office_hours=sector.office_hours or [],
@@ -157,20 +202,28 @@ def delete_my_photo():
 @staff_required(Staff.ADMIN)
 @api.validate(form=ImportForm, tags=["sectors"])
 def import_sectors_api():
-    """Admin: import sectors from a GeoJSON FeatureCollection file (multipart 'file'); all or nothing."""
+    """Admin: import the city's district file (multipart 'file', GeoJSON in any coordinate system with a 'crs').
+
+    dry_run=1 answers 200 with the preview (new, changed, unchanged, retired sectors and where their followers and
+    officers go, the repairs made, and `confirm`); send the same file again with confirm=<token> to apply it
+    (201). A refused file answers 422 with one entry per problem in error.fields. All or nothing."""
     upload = request.files.get("file")
     if upload is None:
         raise ApiError(422, "invalid", "Attach the GeoJSON file as 'file'.", {"file": "is required"})
     try:
         data = json.loads(upload.read(current_app.config["MAX_CONTENT_LENGTH"]).decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise ApiError(422, "invalid_geojson", "The file is not valid JSON.", {"file": "is not valid JSON"})
-    dry_run = request.form.get("dry_run", "").lower() in ("1", "true", "yes", "on")
+    form = request.context.form
     try:
-        result = import_sectors(data, dry_run=dry_run)
+        result = import_sectors(data, dry_run=form.dry_run, replace=form.mode == "replace",
+                                tolerance_m=form.tolerance_m, name_property=form.name_property,
+                                attribution=form.attribution, confirm=form.confirm, actor=current_user)
     except ImportRefused as refused:
-        first = next(iter(refused.problems.items()))
-        raise ApiError(422, "invalid_geojson", f"{first[0]}: {first[1]}", refused.problems)
-    if not dry_run:
-        AuditLog.record(current_user, "sectors.import", created=result["created"], updated=result["updated"])
-    return jsonify(result), 200 if dry_run else 201
+        (where, what), more = next(iter(refused.problems.items())), len(refused.problems) - 1
+        raise ApiError(422, "invalid_geojson", f"{where}: {what}" + (f" (and {more} more problems)" if more else ""),
+                       refused.problems)
+    except PlanChanged:
+        raise ApiError(409, "plan_changed", "The map or the file changed since the preview: preview it again.",
+                       {"confirm": "is not the current preview's"})
+    return jsonify(result), 200 if form.dry_run else 201

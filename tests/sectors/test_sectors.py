@@ -204,7 +204,7 @@ def test_sector_page_lists_upcoming_meetups_in_the_sector(as_role, city):
 
 def test_officer_sets_a_square_photo_without_metadata_shown_on_their_pages(as_role, city):
     from PIL import Image
-    from tests.test_posts import image_bytes
+    from tests.feed.test_posts import image_bytes
     officer = as_role("officer")
     response = officer.post("/api/officers/me/photo", data={"photo": (io.BytesIO(image_bytes()), "me.jpg")},
                             content_type="multipart/form-data")
