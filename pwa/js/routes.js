@@ -15,10 +15,22 @@ import { archive } from './chat/answers.js';
 import { meetupList, meetupDetail } from './meetups/meetups.js';
 import { myMeetups, renderNextMeetup } from './meetups/mine.js';
 import { renderReminders } from './push/reminders.js';
+import { renderStaffLinks } from './console/links.js';
 
 // Staff-only screens, each module loaded on first use (the service worker precaches them for offline use).
 const composer = (screen) => lazy(() => import('./feed/composer.js'), screen);
 const organiser = (screen) => lazy(() => import('./meetups/organiser.js'), screen);
+const CONSOLE = {
+  home: () => import('./console/home.js'),
+  signup: () => import('./console/signup.js'),
+  factor: () => import('./console/factor.js'),
+  staff: () => import('./console/staff.js'),
+  centres: () => import('./console/centres.js'),
+  schedule: () => import('./console/schedule.js'),
+  settings: () => import('./console/settings.js'),
+  audit: () => import('./console/audit.js'),
+};
+const staffModule = (module, screen) => lazy(CONSOLE[module], screen);
 
 export function registerScreens() {
   // Home and the feed (verified officers write posts)
@@ -51,7 +63,18 @@ export function registerScreens() {
   route('/meetups/:id/edit', organiser('editScreen'));
   route('/meetups/:id/organise', organiser('organiserView'));
 
-  // The staff console (pwa/js/console/) adds its routes here, loaded with lazy().
+  // Staff: sign-up (?invite=...), the staff home by role, setting up a second factor
+  route('/staff', staffModule('home', 'staffHomeScreen'));
+  route('/staff/signup', staffModule('signup', 'signupScreen'));
+  route('/staff/factor', staffModule('factor', 'factorScreen'));
+
+  // The admin console (schedule and reports also for youth workers)
+  route('/console', staffModule('staff', 'staffListScreen'));
+  route('/console/invites', staffModule('staff', 'invitesScreen'));
+  route('/console/centres', staffModule('centres', 'centresScreen'));
+  route('/console/schedule', staffModule('schedule', 'scheduleScreen'));
+  route('/console/settings', staffModule('settings', 'settingsScreen'));
+  route('/console/audit', staffModule('audit', 'auditScreen'));
 
   notFound(notFoundScreen);
 
@@ -59,4 +82,5 @@ export function registerScreens() {
   addHomeSection({ id: 'meetup', order: 5, render: renderNextMeetup });
   addHomeSection({ id: 'feed', order: 10, render: renderHomeFeed });
   addMeSection({ id: 'push', order: 10, render: renderReminders });
+  addMeSection({ id: 'staff', order: 5, render: renderStaffLinks });
 }

@@ -8,8 +8,8 @@ import { login } from '../session.js';
 const MESSAGES = { bad_credentials: 'login.bad_credentials', deactivated: 'login.deactivated' };
 
 function safeNext(query) {
-  const next = query.get('next') || '/me';
-  return next.startsWith('/') && !next.startsWith('//') ? next : '/me';
+  const next = query.get('next') || '/staff';           // staff land on their staff home
+  return next.startsWith('/') && !next.startsWith('//') ? next : '/staff';
 }
 
 export async function loginScreen(view, params, query) {
