@@ -6,7 +6,10 @@ fit in 64 bits gets `error {code: "invalid"}` and the socket stays.
 import json
 import re
 
+from flask import current_app
+
 from ..models import utcnow
+from . import budget
 from . import frames as F
 from .actions import answer, claim, concern, load_session, metoo, report, say, staff_note
 from .frames import FrameError
@@ -91,6 +94,12 @@ def handle(conn, session_id, raw: dict):
             raise FrameError("forbidden", "Only staff can do this.")
         if frame.type in F.YOUTH_FRAMES and conn.role != "participant":
             raise FrameError("forbidden", "Only young participants can do this.")
+        if frame.type == "report":          # per device or address, across all its sockets
+            config = current_app.config
+            wait = budget.report_allowed(conn, config["CHAT_REPORT_BURST"], config["CHAT_REPORTS_PER_HOUR"])
+            if wait is not None:
+                raise FrameError("rate_limited", f"You have reported a lot just now: try again in {wait} s.",
+                                 retry_after=wait)
         with db_connection():
             session = load_session(session_id)
             return HANDLERS[frame.type](conn, session, frame)

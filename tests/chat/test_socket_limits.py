@@ -1,0 +1,249 @@
+"""What a client cannot do to the chat, over real sockets: malformed frames get `error {code: "invalid"}`
+and the socket stays; floods close with 1008; a socket that stops reading is closed with 1013 without
+slowing anyone else; caps per address and per session; reports limited across sockets."""
+import json
+import logging
+import socket
+import struct
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+import requests
+import websocket
+from werkzeug.serving import make_server
+
+from backend.chat.hub import hub
+from backend.models import ChatMessage, ChatSession, Youth, utcnow
+
+
+def reset_hub():
+    hub._broker = None
+    for room in list(hub.rooms.values()):
+        hub.broker.unsubscribe(room.token)
+    hub.rooms.clear()
+
+
+@pytest.fixture
+def live(app, city, caplog):
+    reset_hub()
+    with app.app_context():
+        now = utcnow()
+        session = ChatSession.create(title="Live", starts_at=now - timedelta(minutes=1), ends_at=now + timedelta(hours=1),
+                                     host=city["staff"]["youth_worker"], moderation="open")
+        teen = Youth.create(handle="QuietFox12")
+        message = ChatMessage.create(session=session.id, seq=ChatSession.next_seq(session.id), cid="y:first",
+                                     youth=teen.id, text="Is this on?", is_question=True, state="published")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    caplog.set_level(logging.WARNING)
+    yield {"app": app, "base": base, "ws": f"ws://127.0.0.1:{server.server_port}/ws/sessions/{session.id}",
+           "id": session.id, "seq": message.seq}
+    server.shutdown()
+    reset_hub()
+    problems = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not problems, [r.getMessage() for r in problems]       # nothing a client sent made a traceback
+
+
+def youth_cookie(live):
+    http = requests.Session()
+    token = http.get(live["base"] + "/api/csrf").json()["csrf_token"]
+    assert http.post(live["base"] + "/api/youth", headers={"X-CSRF-Token": token}).status_code in (200, 201)
+    return "; ".join(f"{k}={v}" for k, v in http.cookies.items())
+
+
+def connect(live, query="?as=observer", cookie=None, url=None, **kw):
+    ws = websocket.create_connection((url or live["ws"]) + query, origin=live["base"], cookie=cookie, timeout=5, **kw)
+    return ws
+
+
+def until(ws, kind):
+    seen = []
+    while True:
+        frame = json.loads(ws.recv())
+        seen.append(frame)
+        if frame["type"] == kind:
+            return seen
+
+
+def joined(live, **kw):
+    ws = connect(live, **kw)
+    until(ws, "caught_up")
+    return ws
+
+
+def close_code(ws):
+    while True:
+        opcode, data = ws.recv_data(control_frame=True)
+        if opcode == websocket.ABNF.OPCODE_CLOSE:
+            return struct.unpack("!H", data[:2])[0] if len(data) >= 2 else None
+
+
+def reply(ws, raw):
+    """Send a raw text frame; the first error/pong/ack that comes back."""
+    ws.send(raw)
+    while True:
+        frame = json.loads(ws.recv())
+        if frame["type"] in ("error", "pong", "ack"):
+            return frame
+
+
+def still_open(ws):
+    assert reply(ws, '{"type":"ping"}')["type"] == "pong"
+
+
+BIG = str(2**64)
+MALFORMED = [
+    "[" * 4000,                                                  # deep nesting (within the 4 KB frame limit)
+    "[" * 2000 + "]" * 2000,
+    '{"type":"ping","x":' + "[" * 1900 + "]" * 1900 + "}",
+    '{"type":"ping","x":' + '{"a":' * 650 + "1" + "}" * 650 + "}",
+    '{"type":"ping","x":"' + "[" * 3000 + '"}',                  # brackets in a string are not nesting
+    '{"type":"report","seq":' + BIG + ',"reason":"spam"}',      # numbers beyond 64 bits
+    '{"type":"report","seq":' + "9" * 3000 + ',"reason":"spam"}',
+    '{"type":"report","seq":-' + BIG + ',"reason":"spam"}',
+    '{"type":"report","seq":1e400,"reason":"spam"}',
+    '{"type":"report","seq":NaN,"reason":"spam"}',
+    '{"type":"report","seq":"1","reason":["spam"]}',            # wrong types
+    '{"type":"report","seq":true,"reason":{"a":1}}',
+    '{"type":5}', '{"type":["ping"]}', '{"type":{"a":1}}', '{"type":null}', "{}",
+    "[]", '"ping"', "5", "null", "not json", "", '{"type":"ping"',
+    '{"type":"report","seq":1,"reason":"\\ud800"}',
+]
+
+
+def test_every_malformed_frame_gets_an_invalid_error_and_the_observer_socket_stays(live):
+    ws = joined(live)
+    for raw in MALFORMED:
+        answer = reply(ws, raw)
+        assert answer["type"] == "error" and answer["code"] in ("invalid", "read_only"), (raw[:40], answer)
+    ws.send_binary(b"\x00\x01binary")
+    assert json.loads(ws.recv())["code"] == "invalid"
+    still_open(ws)
+
+
+def test_a_participants_malformed_frames_are_invalid_too(live):
+    ws = joined(live, query="", cookie=youth_cookie(live))
+    for raw in ('{"type":"metoo","seq":' + BIG + "}", '{"type":"metoo","seq":' + "1" * 400 + "}",
+                '{"type":"say","cid":"a","text":"hi","question":' + BIG + "}",
+                '{"type":"say","cid":{"x":1},"text":"hi"}', '{"type":"say","cid":"' + "a" * 41 + '","text":"hi"}',
+                '{"type":"say","cid":"ok","text":' + "[" * 20 + "]" * 20 + "}",
+                '{"type":"say","cid":"ok","text":"\\ud800"}', '{"type":"metoo","seq":0}'):
+        answer = reply(ws, raw)
+        assert answer["type"] == "error" and answer["code"] == "invalid", (raw[:40], answer)
+    ws.send(json.dumps({"type": "metoo", "seq": live["seq"]}))
+    assert until(ws, "votes")[-1] == {"type": "votes", "seq": live["seq"], "votes": 1}
+    still_open(ws)
+
+
+@pytest.mark.parametrize("query", ["?as=observer&since=" + BIG, "?as=observer&since=" + "9" * 300,
+                                   "?as=observer&staff_since=" + BIG, "?as=observer&since=-" + BIG,
+                                   "?as=observer&since=abc", "?since=" + BIG])
+def test_oversized_or_odd_since_in_the_url_is_an_invalid_error_then_a_full_catch_up(live, query):
+    ws = connect(live, query=query)
+    frames = until(ws, "caught_up")
+    assert frames[0] == {**frames[0], "type": "error", "code": "invalid"}
+    assert [f["seq"] for f in frames if f["type"] == "message"] == [live["seq"]]
+    still_open(ws)
+
+
+def test_an_oversized_session_id_is_not_found_without_a_traceback(live):
+    url = live["ws"].rsplit("/", 1)[0] + "/" + BIG + "0"
+    ws = connect(live, url=url)
+    assert json.loads(ws.recv())["code"] == "not_found"
+    assert close_code(ws) == 4004
+
+
+def test_frames_beyond_the_budget_are_dropped_then_a_flood_closes_with_1008(live):
+    live["app"].config.update(CHAT_FRAME_BURST=5, CHAT_FRAMES_PER_SECOND=1, CHAT_FRAME_ABUSE_LIMIT=20)
+    ws, calm = joined(live), joined(live)
+    for _ in range(40):
+        ws.send('{"type":"ping"}')
+    answers = []
+    while True:
+        opcode, data = ws.recv_data(control_frame=True)
+        if opcode == websocket.ABNF.OPCODE_CLOSE:
+            code = struct.unpack("!H", data[:2])[0]
+            break
+        answers.append(json.loads(data))
+    assert code == 1008
+    assert [a["type"] for a in answers].count("pong") == 5
+    assert [a["code"] for a in answers if a["type"] == "error"] == ["rate_limited"]
+    still_open(calm)                             # the flood cost the flooder, not the room
+
+
+def test_invalid_json_spends_the_budget_as_well(live):
+    live["app"].config.update(CHAT_FRAME_BURST=3, CHAT_FRAMES_PER_SECOND=1, CHAT_FRAME_ABUSE_LIMIT=5)
+    ws = joined(live)
+    for _ in range(20):
+        ws.send("{{{{ not json")
+    assert close_code(ws) == 1008
+
+
+def test_a_socket_that_stops_reading_is_closed_with_1013_and_never_slows_the_others(live):
+    live["app"].config.update(CHAT_OUTBOX_FRAMES=200, CHAT_OUTBOX_BYTES=512 * 1024, CHAT_CLOSE_GRACE_SECONDS=30)
+    stuck = joined(live, sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),))
+    reader = joined(live)
+    got, total = [], 2000
+
+    def read():
+        while len(got) < total:
+            frame = json.loads(reader.recv())
+            if frame["type"] == "votes":
+                got.append(frame)
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    with live["app"].app_context():
+        for n in range(total):                        # ~6 MB: far more than the kernel buffers hold
+            hub.publish(live["id"], "all", {"type": "votes", "seq": live["seq"], "votes": n, "pad": "x" * 3000})
+            if n % 10 == 9:
+                time.sleep(0.01)                      # a pace a reading socket keeps up with
+    published_in = time.monotonic() - started
+    thread.join(timeout=30)
+    assert [f["votes"] for f in got] == list(range(total))
+    assert published_in < 15                          # fan-out never waited on the stuck socket
+    room = hub.rooms[live["id"]]
+    assert sum(1 for c in room.connections if c.outbox and c.outbox.pending()[1] > 512 * 1024) == 0
+    stuck.settimeout(30)
+    assert close_code(stuck) == 1013                  # what it read before that was whole frames, in order
+    back = connect(live, query=f"?as=observer&since={live['seq']}")
+    assert [f["type"] for f in until(back, "caught_up")][0] == "welcome"
+
+
+def test_sockets_per_address_are_capped_and_a_closed_one_frees_its_place(live):
+    live["app"].config.update(CHAT_SOCKETS_PER_ADDRESS=3)
+    open_ = [joined(live) for _ in range(3)]
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        connect(live)
+    assert refused.value.status_code == 429
+    open_[0].close()
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            open_.append(joined(live))
+            break
+        except websocket.WebSocketBadStatusException:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+
+
+def test_observers_per_session_are_capped(live):
+    live["app"].config.update(CHAT_OBSERVERS_PER_SESSION=2)
+    first, second = joined(live), joined(live)
+    third = connect(live)
+    assert json.loads(third.recv())["code"] == "full"
+    assert close_code(third) == 1013
+    still_open(first)
+    still_open(second)
+
+
+def test_reports_are_limited_per_address_across_sockets_and_collapse_per_message(live):
+    live["app"].config.update(CHAT_REPORT_BURST=2, CHAT_REPORTS_PER_HOUR=2)
+    sockets = [joined(live) for _ in range(3)]
+    answers = [reply(ws, json.dumps({"type": "report", "seq": live["seq"], "reason": "spam"})) for ws in sockets]
+    assert [a.get("status") or a["code"] for a in answers] == ["reported", "reported", "rate_limited"]
+    assert answers[2]["retry_after"] > 0
