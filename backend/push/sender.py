@@ -32,30 +32,84 @@ log = logging.getLogger(__name__)
 MAX_PAYLOAD = 3993          # 4096-byte record minus salt, header, key, delimiter and tag
 JWT_LIFETIME = 12 * 3600    # at most 24 h is allowed
 JWT_RENEW_BEFORE = 3600     # sign a new one when less than this is left
+CHECK_EVERY = 300           # seconds before a push service's address is resolved and checked again
 
 
 class EndpointRefused(ValueError):
     """A subscription endpoint we will not POST to (server-side request forgery guard)."""
 
 
-def check_endpoint(url: str, allow_loopback=False, resolve=socket.getaddrinfo):
-    """Refuse endpoints that are not https or resolve to private, loopback or link-local addresses."""
-    parts = urlsplit(url)
-    if len(url) > 1000 or parts.username or parts.password or not parts.hostname:
+# IPv6 forms that carry (or route to) an IPv4 address: refused outright, whatever they embed.
+TRANSITION_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
+    "64:ff9b::/96",       # NAT64 (RFC 6052)
+    "64:ff9b:1::/48",     # local-use NAT64 (RFC 8215)
+    "2002::/16",          # 6to4
+    "2001::/32",          # Teredo
+    "::/96",              # IPv4-compatible (deprecated)
+    "::ffff:0:0:0/96",    # SIIT (RFC 2765)
+))
+
+
+# IPv4 special-purpose blocks that Python's flags may still call global.
+SPECIAL_V4 = tuple(ipaddress.ip_network(n) for n in (
+    "0.0.0.0/8", "100.64.0.0/10", "192.0.0.0/24", "192.88.99.0/24", "198.18.0.0/15", "240.0.0.0/4",
+))
+
+
+def address_refused(address) -> str | None:
+    """Why `address` (an ipaddress object) is no place for a push service, or None when it is public."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return address_refused(address.ipv4_mapped) or "IPv4-mapped addresses are not used"
+        if address.scope_id:
+            return "the address has a zone"
+        if any(address in network for network in TRANSITION_NETWORKS):
+            return "IPv6 transition addresses (NAT64, 6to4, Teredo) are not used"
+        if address.is_site_local:
+            return "the address is not public"
+    if isinstance(address, ipaddress.IPv4Address) and any(address in network for network in SPECIAL_V4):
+        return "the address is not public"
+    if (address.is_private or address.is_reserved or address.is_loopback or address.is_link_local
+            or address.is_multicast or address.is_unspecified or not address.is_global):
+        return "the address is not public"
+    return None
+
+
+def check_endpoint(url: str, allow_loopback=False, resolve=socket.getaddrinfo) -> list:
+    """Refuse endpoints that are not https on port 443 or that resolve to any address that is not public
+    (private, loopback, link-local, reserved, in any IPv4 or IPv6 form); return the checked addresses.
+
+    With `allow_loopback` (tests, PUSH_ALLOW_LOOPBACK) a host that resolves only to loopback may use
+    http and any port. Connect only to the returned addresses (PushSender does): resolving again could
+    give another answer.
+    """
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise EndpointRefused("not a push endpoint") from None
+    if len(url) > 1000 or parts.username or parts.password or not parts.hostname or parts.scheme not in ("https", "http"):
         raise EndpointRefused("not a push endpoint")
     try:
-        infos = resolve(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError):
+        infos = resolve(parts.hostname, port or 443, proto=socket.IPPROTO_TCP)
+        addresses = list(dict.fromkeys(ipaddress.ip_address(info[4][0]) for info in infos))
+    except (OSError, UnicodeError, ValueError):
         raise EndpointRefused("the push service's host does not resolve") from None
-    addresses = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos}
-    loopback = bool(addresses) and all(a.is_loopback for a in addresses)
-    if parts.scheme != "https" and not (allow_loopback and loopback and parts.scheme == "http"):
+    if not addresses:
+        raise EndpointRefused("the push service's host does not resolve")
+    loopback = all(a.is_loopback and not (isinstance(a, ipaddress.IPv6Address) and a.ipv4_mapped)
+                   for a in addresses)
+    if allow_loopback and loopback:
+        return addresses
+    if parts.scheme != "https":
         raise EndpointRefused("push endpoints must use https")
-    for a in addresses:
-        if a.is_loopback and allow_loopback:
-            continue
-        if not a.is_global or a.is_multicast:
-            raise EndpointRefused("the push service's address is not public")
+    if port not in (None, 443):
+        raise EndpointRefused("push endpoints must use port 443")
+    for address in addresses:
+        reason = address_refused(address)
+        if reason:
+            raise EndpointRefused(f"the push service's address is not public ({reason})")
+    return addresses
 
 
 def origin_of(url: str) -> str:
@@ -158,21 +212,15 @@ class PushSender:
     """Encrypts and POSTs pushes; connections are reused per origin, `send_many` is concurrent."""
 
     def __init__(self, keys: VapidKeys, subject: str, concurrency=32, timeout=10.0,
-                 allow_loopback=False):
+                 allow_loopback=False, resolve=socket.getaddrinfo):
         self.signer = VapidSigner(keys, subject)
         self.encrypter = WebPush(keys.private_pem, keys.public_pem, subscriber="unused")
-        self.allow_loopback = allow_loopback
+        self.allow_loopback, self.resolve = allow_loopback, resolve
         self.timeout = urllib3.Timeout(connect=min(5.0, timeout), read=timeout)
-        self.http = urllib3.PoolManager(num_pools=64, maxsize=concurrency, block=True, retries=False)
         self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="push")
-        self._checked: dict[str, float] = {}   # origin -> when its addresses were last checked
-        self._pools = {}
-
-    def _guard(self, endpoint):
-        origin, now = origin_of(endpoint), time.monotonic()
-        if now - self._checked.get(origin, -1e9) > 300:
-            check_endpoint(endpoint, self.allow_loopback)
-            self._checked[origin] = now
+        self.concurrency = concurrency
+        self._pools = {}                # (scheme, host, port) -> (checked address, pool, when checked)
+        self._pools_lock = threading.Lock()
 
     def encrypt(self, push: OutgoingPush) -> bytes:
         if len(push.payload) > MAX_PAYLOAD:
@@ -181,28 +229,52 @@ class PushSender:
         return self.encrypter._encrypt(push.payload, keys)
 
     def _pool(self, parts):
-        """The keep-alive connection pool of this origin (looked up once; urllib3's lookup is slow)."""
+        """The keep-alive connection pool of this origin, pinned to the address the guard checked.
+
+        The guard resolves the host and checks every address; the pool then connects to the first of
+        them (TLS still checks the certificate and sends SNI for the host name, and Host is the name),
+        so a second DNS answer can never send us elsewhere. Re-checked every CHECK_EVERY seconds.
+        """
         key = (parts.scheme, parts.hostname, parts.port)
-        pool = self._pools.get(key)
-        if pool is None:
-            pool = self._pools[key] = self.http.connection_from_host(
-                parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), scheme=parts.scheme)
-        return pool
+        now = time.monotonic()
+        entry = self._pools.get(key)
+        if entry is not None and now - entry[2] <= CHECK_EVERY:
+            return entry[1]
+        with self._pools_lock:
+            entry = self._pools.get(key)
+            if entry is not None and now - entry[2] <= CHECK_EVERY:
+                return entry[1]
+            url = f"{parts.scheme}://{parts.netloc}/"
+            address = str(check_endpoint(url, self.allow_loopback, self.resolve)[0])
+            if entry is not None and entry[0] == address:
+                pool = entry[1]
+            else:
+                port = parts.port or (443 if parts.scheme == "https" else 80)
+                options = dict(port=port, maxsize=self.concurrency, block=True, retries=False, timeout=self.timeout)
+                if parts.scheme == "https":
+                    pool = urllib3.HTTPSConnectionPool(address, server_hostname=parts.hostname,
+                                                       assert_hostname=parts.hostname, cert_reqs="CERT_REQUIRED",
+                                                       **options)
+                else:
+                    pool = urllib3.HTTPConnectionPool(address, **options)
+                if entry is not None:
+                    entry[1].close()
+            self._pools[key] = (address, pool, now)
+            return pool
 
     def send(self, push: OutgoingPush) -> Outcome:
         try:
-            self._guard(push.endpoint)
+            parts = urlsplit(push.endpoint)
+            pool = self._pool(parts)
             body = self.encrypt(push)
         except (EndpointRefused, ValueError) as e:
             return Outcome(status=0, error=f"refused: {e}")
-        headers = {"Authorization": self.signer.authorization(push.endpoint), "TTL": str(push.ttl),
-                   "Content-Encoding": "aes128gcm", "Content-Type": "application/octet-stream",
-                   "Urgency": push.urgency}
+        headers = {"Host": parts.netloc, "Authorization": self.signer.authorization(push.endpoint),
+                   "TTL": str(push.ttl), "Content-Encoding": "aes128gcm",
+                   "Content-Type": "application/octet-stream", "Urgency": push.urgency}
         if push.topic:
             headers["Topic"] = push.topic
         try:
-            parts = urlsplit(push.endpoint)
-            pool = self._pool(parts)
             path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
             r = pool.urlopen("POST", path, body=body, headers=headers, timeout=self.timeout, retries=False,
                              redirect=False, assert_same_host=False, preload_content=True)
@@ -217,4 +289,6 @@ class PushSender:
 
     def close(self):
         self.pool.shutdown(wait=True)
-        self.http.clear()
+        for _, pool, _ in list(self._pools.values()):
+            pool.close()
+        self._pools.clear()

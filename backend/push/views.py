@@ -1,5 +1,6 @@
 """Push reminders: the VAPID key, subscribing with preferences, a test notification, staff stats."""
 import base64
+import hmac
 from typing import Literal
 
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -8,7 +9,8 @@ from flask_login import current_user
 from pydantic import ConfigDict, Field, ValidationError, field_validator
 
 from ..api import Body, api, field_errors, json_body, query_args
-from ..auth import staff_required
+from ..auth import identity_key, staff_required
+from ..auth.limits import setting
 from ..db import db
 from ..errors import ApiError
 from ..models.chat import ChatSession
@@ -18,6 +20,7 @@ from .texts import LANGUAGES
 from .delivery import vapid_keys
 from .sender import EndpointRefused, check_endpoint
 from ..security import limiter
+from ..clock import iso
 
 bp = Blueprint("push", __name__)
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
@@ -96,6 +99,18 @@ def _owned(user, endpoint):
     return subscription
 
 
+def _same_owner(subscription, user) -> bool:
+    if getattr(user, "is_youth", False):
+        return subscription.youth_id == user.id
+    return subscription.staff_id == user.id
+
+
+def _same_keys(subscription, keys) -> bool:
+    """The caller knows the subscription's own keys (its browser does; someone who saw the endpoint not)."""
+    return (hmac.compare_digest(subscription.p256dh.encode(), keys.p256dh.encode())
+            and hmac.compare_digest(subscription.auth.encode(), keys.auth.encode()))
+
+
 def _public(subscription):
     return {"endpoint": subscription.endpoint, "lang": subscription.lang,
             "preferences": subscription.preferences()}
@@ -109,7 +124,8 @@ def public_key():
 
 
 @bp.post("/api/push/subscriptions")
-@limiter.limit("30 per hour")
+@limiter.limit("30 per hour", key_func=identity_key)
+@limiter.limit(setting("PER_ADDRESS_LIMIT"))
 @api.validate(json=SubscriptionBody, tags=["push"])
 def subscribe():
     """Store this device's push subscription (or renew it) with its preferences."""
@@ -120,6 +136,10 @@ def subscribe():
         raise ApiError(422, "invalid", "This browser's push service can't be used.", {"endpoint": str(e)})
     with db.atomic():
         subscription = PushSubscription.get_or_none(PushSubscription.endpoint == body.endpoint)
+        if subscription is not None and not _same_owner(subscription, user) and not _same_keys(subscription, body.keys):
+            # Someone else's endpoint: only the browser that holds this subscription's keys may move it.
+            raise ApiError(409, "endpoint_taken", "This push endpoint belongs to someone else.",
+                           {"endpoint": "is registered by another identity"})
         created = subscription is None
         if created and body.old_endpoint:   # pushsubscriptionchange: the old one's preferences carry over
             subscription = PushSubscription.owned_by(user).where(
@@ -171,7 +191,7 @@ def change_preferences():
 
 
 @bp.post("/api/push/test")
-@limiter.limit("5 per minute; 20 per day")
+@limiter.limit("5 per minute; 20 per day", key_func=identity_key)
 @api.validate(json=EndpointBody, tags=["push"])
 def send_test():
     """Send this device a test notification through the normal delivery path."""
@@ -192,7 +212,7 @@ def session_stats(session_id):
     """How many reminders a session sent, delivered and dropped (per lead time and in total)."""
     session = ChatSession.get_by_id(session_id)
     notes = Notification.select().where(Notification.kind == "session", Notification.ref == session.id)
-    reminders = [{"lead": n.key.rsplit(":", 1)[-1], "created_at": n.created_at.isoformat() + "Z",
+    reminders = [{"lead": n.key.rsplit(":", 1)[-1], "created_at": iso(n.created_at),
                   **_summary(n.counts())} for n in notes.order_by(Notification.created_at)]
     total = _summary(Delivery.counts(Delivery.notification.in_(notes)))
     return jsonify({"session": session.id, "reminders": reminders, "total": total,
