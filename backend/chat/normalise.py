@@ -28,6 +28,7 @@ NUMBER_WORDS = {
 DIGIT_OF = {word: digit for digit, words in NUMBER_WORDS.items() for word in words.split()}
 DIGIT_LOOKALIKES = str.maketrans("OoQDIl|!SsZzBbGg", "0000111155228866")
 TOKEN = re.compile(r"\S+")
+HETU_SHAPE = re.compile(r"\d{6}[-+A-FU-Y]?\d{3}[0-9A-Y]", re.I)
 RUN_GAP = re.compile(r"^[\s,.;:/-]*$")
 
 AT_WORDS = r"at|ät|æt|at-merkki|miukumauku|kissanhäntä|snabel-?a|snabela|собака|равлик|ет"
@@ -51,6 +52,8 @@ def _latinise_mixed(token: str) -> str:
 def _digitise(token: str) -> str:
     """A number with letters that look like digits ("O4O", "l23", "4S67") is read as digits."""
     core = token.strip("()[]+.,:;!?")
+    if HETU_SHAPE.fullmatch(core):                      # an identity code keeps its check letter
+        return token
     if sum(ch.isdigit() for ch in core) >= 2:
         token, core = to_latin(token), to_latin(core)
     if len(core) >= 2 and any(ch.isdigit() for ch in core) and re.fullmatch(r"[\dOoQDIl|!SsZzBbGg-]+", core):

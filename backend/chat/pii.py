@@ -15,7 +15,7 @@ REGIONS = ("FI", "SE", "DK", "UA")
 COUNTRY_CODES = ("358", "46", "45", "380")
 
 # --- phone ----------------------------------------------------------------------------------------
-DIGIT_RUN = re.compile(r"(?<![\w+])(?:\+|00)?\d(?:[\s.\-/()]{0,3}\d){6,15}(?![\da-z])", re.I)
+DIGIT_RUN = re.compile(r"(?<![\w+])(?:\+|00)?\d(?:[^\w\n,]{0,3}\d){6,15}(?![\da-z])", re.I)
 DIGIT_GROUP = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d\s.\-/()]*\d|(?<![\w+])\d")
 YEAR_RANGE = re.compile(r"^(?:1[89]|20)\d\d\s*[-/–]\s*(?:(?:1[89]|20)\d\d|\d\d)$")
 THOUSANDS = re.compile(r"^[1-9]\d{0,2}(?:[ .,]\d{3})+$")
@@ -61,10 +61,10 @@ def has_phone(text: str) -> bool:
 
 
 def _run_is_phone(digits: str) -> bool:
-    """A long digit run: from 0/+ a valid or 9+ digit number; else a country code without + or 10+ digits."""
+    """A long digit run: from 0/+ a valid or 9+ digit number; else a valid number after a country code without +."""
     if digits.startswith(("0", "+")):
         return len(digits.lstrip("+")) >= 9 or _plausible_number(digits)
-    return len(digits) >= 10 or (digits.startswith(COUNTRY_CODES) and _plausible_number("+" + digits))
+    return digits.startswith(COUNTRY_CODES) and _plausible_number("+" + digits)
 
 
 def _split_number(text: str) -> bool:
@@ -78,20 +78,23 @@ def _split_number(text: str) -> bool:
             joined += piece
             if len(joined.lstrip("+")) >= 9 and _plausible_number(joined):
                 return True
-    return _danish_pairs(re.findall(r"(?<!\d)\d+(?!\d)", text))
+    return _danish_pairs(text)
 
 
-def _danish_pairs(groups: list[str]) -> bool:
-    """A Danish number said in pairs with words between ("20 12 ... 34 56")."""
-    for i in range(len(groups) - 3):
-        pairs = groups[i:i + 4]
-        if all(len(p) == 2 for p in pairs) and pairs[0][0] in "2345678":
-            joined = "".join(pairs)
-            try:
-                if phonenumbers.is_valid_number(phonenumbers.parse(joined, "DK")):
-                    return True
-            except phonenumbers.NumberParseException:
-                continue
+def _danish_pairs(text: str) -> bool:
+    """A Danish number said in pairs, maybe with words between ("20 12 ... 34 56"), not a list ("10, 20, 30")."""
+    found = list(re.finditer(r"(?<!\d)\d+(?!\d)", text))
+    for i in range(len(found) - 3):
+        pairs = found[i:i + 4]
+        gaps = [text[a.end():b.start()] for a, b in zip(pairs, pairs[1:])]
+        if (any(len(p.group()) != 2 for p in pairs) or pairs[0].group()[0] not in "2345678"
+                or any("," in gap for gap in gaps) or not any(gap.isspace() for gap in gaps)):
+            continue
+        try:
+            if phonenumbers.is_valid_number(phonenumbers.parse("".join(p.group() for p in pairs), "DK")):
+                return True
+        except phonenumbers.NumberParseException:
+            continue
     return False
 
 
@@ -99,12 +102,15 @@ def _danish_pairs(groups: list[str]) -> bool:
 TLDS = r"com|fi|se|dk|ua|net|org|eu|io|me|info|co|uk|de|ru|no|edu|gov|app|online|live|icloud"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.(?:[a-z]{2,12})\b|[\w.+-]+@(?:gmail|hotmail|outlook|yahoo|"
                    r"icloud|live|luukku|suomi24|ukr|i\.ua|meta\.ua|proton(?:mail)?)\b", re.I)
+EMAIL_PROVIDER = re.compile(r"[\w.+-]+@(?:gmail|hotmail|outlook|yahoo|icloud|luukku|suomi24|ukr|proton(?:mail)?)\b", re.I)
 EMAIL_SPACED = re.compile(r"[\w.+-]+\s*@\s*[\w-]+(?:\s*\.\s*[\w-]+)*\s*\.\s*(?:%s)\b" % TLDS, re.I)
 
 
 def has_email(text: str) -> bool:
     """A written address, or one spelled out ("aino (at) gmail piste com") ending in a known domain."""
-    return bool(EMAIL.search(text) or EMAIL_SPACED.search(text) or EMAIL_SPACED.search(spell_out(text)))
+    spelled = spell_out(text)
+    return bool(EMAIL.search(text) or EMAIL_SPACED.search(text) or EMAIL_SPACED.search(spelled)
+                or EMAIL_PROVIDER.search(spelled))
 
 
 # --- Finnish identity code (hetu) -----------------------------------------------------------------

@@ -11,14 +11,15 @@ from .normalise import spell_out
 # stems: snap, snäppää, snäpissä, snapis, sc, insta, instaan, ig, tiktok, discord, telegram, whatsapp, kik ...
 PLATFORM = (r"snap\w*|snäp\w*|snäb\w*|sn4p\w*|sc|insta\w*|ig|inst|tiktok\w*|tt|tik\s?tok|discord\w*|dc|dissi|"
             r"telegram\w*|tg|telkku|whats\s?app\w*|wa|watsapp\w*|wätsäp\w*|wats\w*|kik|twitter|threads|bereal|"
-            r"facebook|fb|twitch|steam|roblox|psn|xbox|viber|signal|вайбер|телеграм\w*|інст\w*|снеп\w*|тікток\w*")
+            r"facebook|fb|twitch|steam|roblox|psn|xbox|viber|signal|вайбер|телеграм\w*|інст\w*|снеп\w*|тікток\w*|"
+            r"👻|📸|📷")
 TO_ME = r"((?:\s+(?:mua|mulle|mut|minua|me|mig|mej|meg|мене|мені))*)(?:\s+(?:is|er|är|on|oli|var|var|є|was))?"
 NAME = r"[a-z0-9_.\-]{3,30}"
 NAMEISH = re.compile(r"^(?=.*[a-z])(?=.*[\d_.])[a-z0-9_.\-]{3,30}$|^[a-z0-9_.]{3,30}$", re.I)
 FOLLOWERS = r"(?:\s*[,.!?😀-🙏❤️✨🔥👋👻]*\s*(?:pls|plz|please|pliis|plis|kiitos|tack|tak|дякую|add|adda|addaa)?\s*[!.?]*\s*$)"
 
 AFTER_PLATFORM = re.compile(
-    r"(?<![\w.])(?:%s)%s(\s*[:=@-]\s*@?|\s+@?)(%s)" % (PLATFORM, TO_ME, NAME),  # snäppää mua: aino_15, ig aino.k
+    r"(?<![\w.])(?:%s)(?:\s*[^\w\s:=@]{1,3})?%s(\s*[:=@-]\s*@?|\s+@?)(%s)" % (PLATFORM, TO_ME, NAME),  # snäppää mua: aino_15, ig aino.k
     re.I)
 AT_HANDLE = re.compile(r"(?<![\w.@])@(?!(?:poliisi|police|polis|politi|moderator|mod|admin|host)\b)[a-z0-9_.]{2,30}\b",
                        re.I)
