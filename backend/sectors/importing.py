@@ -19,7 +19,7 @@ from ..models import AuditLog, Follow, Post, Sector, SectorMap, SectorPostcode, 
 from ..models.maps import SectorMove
 from . import properties as props_
 from .coordinates import CoordinateProblem, LocalMetres, read_crs, to_wgs84, zone_point
-from .repair import DEFAULT_TOLERANCE_M, Coverage, polygonal, repair_ring
+from .repair import DEFAULT_TOLERANCE_M, Coverage, grouped, polygonal, repair_ring
 
 MAX_VERTICES = 2_000_000          # the whole file (a 5,000-feature postal-area file has a few hundred thousand)
 MAX_FEATURE_VERTICES = 500_000
@@ -331,7 +331,7 @@ def _repair(drafts, keep, tolerance_m, problems):
         draft.metric = geometry
         if changed or not draft.geometry.is_valid:
             draft.geometry = polygonal(metres.to_lonlat(geometry))
-    return usable, ring_repairs.repairs + coverage.repairs
+    return usable, grouped(ring_repairs.repairs + coverage.repairs)
 
 
 def _cross_check(drafts, problems):

@@ -18,10 +18,12 @@ NOISE_M2 = 1e-4              # a square centimetre: floating-point dust, not a s
 class Repair:
     kind: str                    # "invalid_ring", "overlap", "gap"
     features: list               # the labels of the features concerned
-    area_m2: float
-    width_m: float               # about how wide (2 x area / perimeter)
-    at: list                     # [lon, lat]
+    area_m2: float               # in all
+    width_m: float               # about how wide the widest piece is (2 x area / perimeter)
+    at: list                     # [lon, lat] of the largest piece
     action: str
+    places: int = 1              # pieces along the same border
+    largest: list = None         # [{"at": [lon, lat], "area_m2": ...}] of the largest pieces (up to five)
 
     def as_dict(self):
         return asdict(self)
@@ -29,6 +31,20 @@ class Repair:
     def describe(self) -> str:
         return (f"{self.action}: {_area(self.area_m2)}, about {_width(self.width_m)} wide, "
                 f"at ({self.at[0]}, {self.at[1]})")
+
+
+def grouped(repairs: list) -> list:
+    """One repair per kind and border: many crumbs along one border are one repair 'in 37 places'."""
+    groups: dict = {}
+    for repair in repairs:
+        groups.setdefault((repair.kind, tuple(repair.features), repair.action), []).append(repair)
+    merged = []
+    for (kind, features, action), pieces in groups.items():
+        pieces.sort(key=lambda r: -r.area_m2)
+        merged.append(Repair(kind, list(features), round(sum(r.area_m2 for r in pieces), 3),
+                             max(r.width_m for r in pieces), pieces[0].at, action, len(pieces),
+                             [{"at": r.at, "area_m2": r.area_m2} for r in pieces[:5]]))
+    return merged
 
 
 def _area(m2: float) -> str:

@@ -17,7 +17,13 @@ UKRAINIAN = str.maketrans({
 })
 
 
+# At the start of a word these are spelt with a y (Юрій -> Yurii, Їжакевич -> Yizhakevych); зг is zgh (Згурівка).
+WORD_START = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya", "Є": "Ye", "Ї": "Yi", "Й": "Y", "Ю": "Yu", "Я": "Ya"}
+WORD_START_LETTER = re.compile(r"(?<![^\W\d_])([ЄЇЙЮЯєїйюя])")
+
+
 def slugify(name: str) -> str:
     """'Голосіївський район' -> 'holosiivskyi-raion'; '' when nothing of the name can be spelt in a-z, 0-9."""
+    name = WORD_START_LETTER.sub(lambda m: WORD_START[m.group(1)], name).replace("зг", "zgh").replace("Зг", "Zgh")
     latin = unidecode(name.translate(UKRAINIAN)).lower().replace("'", "")
     return re.sub(r"[^a-z0-9]+", "-", latin).strip("-")[:64].strip("-")
