@@ -40,9 +40,10 @@ class PrefixedRedisStorage(RedisStorage):
 def make_huey():
     settings = tasks_settings()
     if settings["redis_url"]:
-        return RedisHuey("tuttu", url=settings["redis_url"], immediate=settings["immediate"],
-                         storage_class=PrefixedRedisStorage, prefix=settings["redis_prefix"],
-                         socket_connect_timeout=2, socket_timeout=5)
+        from redis import ConnectionPool
+        pool = ConnectionPool.from_url(settings["redis_url"], socket_connect_timeout=2, socket_timeout=5)
+        return RedisHuey("tuttu", connection_pool=pool, immediate=settings["immediate"],
+                         storage_class=PrefixedRedisStorage, prefix=settings["redis_prefix"])
     return SqliteHuey("tuttu", filename=str(instance_path() / "jobs.db"), immediate=settings["immediate"])
 
 

@@ -209,18 +209,6 @@ class Room:
         for missing_seq, frame in missing:
             self.fan_out(to, stream, missing_seq, encode(frame))
 
-    def catch_up(self):
-        """After a broker outage: every stored item this room's sockets missed, in order, once."""
-        from .frames import stream_frame
-        with self.lock:
-            for stream, to in (("public", "all"), ("staff", "staff")):
-                with db_connection():
-                    missing = [(m.seq, stream_frame(m)) for m in
-                               ChatMessage.stream(self.session_id, self.delivered[stream], stream)]
-                for seq, frame in missing:
-                    self.fan_out(to, stream, seq, encode(frame))
-                    self.delivered[stream] = seq
-
     def fan_out(self, to, stream, seq, text):
         wire = text_frame(text)             # built once, written to every socket as is
         for conn in list(self.connections):
@@ -300,14 +288,6 @@ class Hub:
                 self.rooms.pop(room.session_id, None)
         if emptied:
             self.control(room.session_id, control="presence", node=self.node, counts=room.counts())
-
-    def catch_up_all_rooms(self):
-        """The broker is back after an outage: every room fills its gap from the database."""
-        for room in list(self.rooms.values()):
-            try:
-                room.catch_up()
-            except Exception:
-                log.exception("chat: catching up session %s failed", room.session_id)
 
     def observers(self, session_id) -> int:
         """Observer sockets of a session in this process (the cap per session counts these)."""
