@@ -13,6 +13,7 @@ from flask_login import current_user
 from flask_sock import Sock
 from simple_websocket import ConnectionClosed
 
+from ..errors import DATABASE_ERRORS, database_outage
 from ..security import same_origin_ws
 from . import actions, budget, dispatch
 from .hub import Connection, hub
@@ -93,6 +94,9 @@ def chat_socket(ws, session_id: int):
             serve(ws, conn, session_id, frames)
     except ConnectionClosed:
         pass
+    except DATABASE_ERRORS as exc:              # an outage, not a bug: one log line (errors.Outage), they reconnect
+        database_outage.failed(exc)
+        conn.close(1011, "database_unavailable")
     except Exception:
         if ws.connected and not conn.closed:
             log.exception("chat socket failed")                # ours, not the client's: close 1011, they reconnect
