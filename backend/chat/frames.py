@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, fie
 
 from ..api import Line, Text, field_errors
 from .moderation import flag_reason
+from ..clock import iso
 
 CID = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
 
@@ -116,8 +117,6 @@ def encode(frame: dict) -> str:
     return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
 
 
-def iso(value):
-    return value.isoformat(timespec="milliseconds") + "Z" if value else None
 
 
 def author(message) -> dict | None:

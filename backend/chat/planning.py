@@ -2,19 +2,13 @@
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
 from peewee import IntegrityError
 
 from ..db import db
 from ..models import ChatMessage, ChatSchedule, ChatSession, SessionStaff, Staff, utcnow
-from .frames import iso
+from ..clock import city_zone, iso
 
 PLAN_DAYS = 14
-
-
-def city_zone() -> ZoneInfo:
-    name = current_app.config.get("TIMEZONE", "Europe/Helsinki") if has_app_context() else "Europe/Helsinki"
-    return ZoneInfo(name)
 
 
 def local_to_utc(day: date, hhmm: str, zone: ZoneInfo) -> datetime:

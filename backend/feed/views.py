@@ -36,9 +36,10 @@ class PageQuery(Body):
 # --- helpers ----------------------------------------------------------------------------------------
 
 def encode_cursor(post: dict) -> str:
-    """An opaque cursor: the (created_at, id) of the last post on the page."""
-    stamp = post["created_at"].removesuffix("+00:00")
-    return base64.urlsafe_b64encode(f"{stamp}|{post['id']}".encode()).decode().rstrip("=")
+    """An opaque cursor: the exact stored (created_at, id) of the last post on the page (the API's timestamps
+    have milliseconds; the cursor keeps microseconds so that no post is skipped or repeated)."""
+    created_at = Post.get_by_id(post["id"]).created_at
+    return base64.urlsafe_b64encode(f"{created_at.isoformat()}|{post['id']}".encode()).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str | None):

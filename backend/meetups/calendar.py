@@ -14,7 +14,7 @@ from ..api import api
 from ..auth import youth_required
 from ..db import db
 from ..errors import ApiError
-from .times import city_zone
+from ..clock import city_zone
 from ..models import CalendarFeed, ChatSession, Meetup, Signup, utcnow
 
 bp = Blueprint("calendar_feed", __name__)

@@ -2,7 +2,7 @@
 from datetime import datetime, time, timedelta, timezone
 
 from ..demo import DemoCity
-from .times import city_zone
+from ..clock import city_zone
 from ..models import Meetup, MeetupOfficer
 
 

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from ..api import Body, Line, Text
 from ..errors import ApiError
-from .times import city_time, to_utc
+from ..clock import city_time, to_utc
 from ..models import Meetup, MeetupOfficer, Sector, Staff, YouthCentre
 
 Kind = Literal[Meetup.KINDS]

@@ -18,7 +18,7 @@ from .forms import MeetupChanges, NewMeetup, apply, set_officers
 from .payloads import attendee, detail, summary
 from .signups import cancel_meetup, decide, locked_meetup, offer_free_places, tell
 from .tickets import check_in
-from .times import city_time
+from ..clock import city_time
 from ..models import AuditLog, Meetup, MeetupMessage, Signup, Staff, utcnow
 
 bp = Blueprint("meetups_organiser", __name__)

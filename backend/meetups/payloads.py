@@ -1,7 +1,7 @@
 """What the API says about meetups and sign-ups (public, the youth's own, the organiser's)."""
 from flask import current_app
 
-from .times import iso
+from ..clock import iso
 from ..models import Meetup, MeetupMessage, Signup
 
 

@@ -1,15 +1,12 @@
-"""The base model, time helpers and small field types shared by every feature's models."""
+"""The base model and small field types shared by every feature's models (`utcnow` is backend/clock.py's)."""
 import json
-from datetime import datetime, timezone
 
 from peewee import DateTimeField, Model, TextField
 
+from ..clock import utcnow
 from ..db import db
 
 
-def utcnow() -> datetime:
-    """Now in UTC as a naive datetime (how every timestamp is stored)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class JSONField(TextField):

@@ -6,6 +6,7 @@ from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, Int
 from ..db import db, is_postgres
 from .base import BaseModel, JSONField, utcnow
 from .people import Staff, Youth
+from ..clock import iso
 
 LOBBY_MINUTES = 15
 
@@ -155,7 +156,7 @@ class Answer(BaseModel):
         staff = self.staff
         return {"id": self.id, "question": self.question, "verdict": self.verdict, "reason": self.reason,
                 "link": self.link, "topic": self.topic,
-                "published_at": self.published_at.isoformat() + "Z" if self.published_at else None,
+                "published_at": iso(self.published_at),
                 "staff": {"name": staff.name, "role": staff.role, "title": staff.title} if staff else None}
 
 

@@ -1,5 +1,4 @@
 """Following a sector or an officer, and the officers' updates (posts) with the feed queries."""
-from datetime import timezone
 
 from peewee import JOIN, BooleanField, Check, DateTimeField, ForeignKeyField, TextField
 
@@ -7,11 +6,9 @@ from ..db import db, is_postgres
 from .base import BaseModel, JSONField
 from .people import Staff, Youth
 from .places import Sector
+from ..clock import iso
 
 
-def iso(value):
-    """A stored naive-UTC timestamp as ISO 8601 with its offset (None stays None)."""
-    return value.replace(tzinfo=timezone.utc).isoformat() if value else None
 
 
 class Follow(BaseModel):

@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
+from flask import current_app
 from peewee import JOIN, Value
 
 from ..db import db, is_postgres
 from ..models.base import utcnow
 from ..models.push import Delivery, Notification, PushSubscription, quiet_hours_end
 from .texts import render_payload
-from ..config import env, env_int
 from .sender import OutgoingPush, PushSender, VapidKeys
+from ..clock import city_time
 
 log = logging.getLogger(__name__)
 UTC = ZoneInfo("UTC")
@@ -42,14 +42,14 @@ def vapid_keys(app=None):
     with _setup:
         if "push_vapid_keys" not in app.extensions:
             app.extensions["push_vapid_keys"] = VapidKeys.load(app.config["INSTANCE_PATH"],
-                                                               env("TUTTU_VAPID_PRIVATE_KEY"))
+                                                               app.config.get("VAPID_PRIVATE_KEY"))
         return app.extensions["push_vapid_keys"]
 
 
 def vapid_subject(app=None):
     app = app or current_app
     public = app.config.get("PUBLIC_URL", "")
-    return env("TUTTU_VAPID_SUBJECT") or (public if public.startswith("https://") else
+    return app.config.get("VAPID_SUBJECT") or (public if public.startswith("https://") else
                                            "mailto:push@tuttu.invalid")
 
 
@@ -60,8 +60,8 @@ def sender(app=None) -> PushSender:
     with _setup:
         if "push_sender" not in app.extensions:
             app.extensions["push_sender"] = PushSender(
-                keys, vapid_subject(app), concurrency=env_int("TUTTU_PUSH_CONCURRENCY", 32),
-                timeout=float(env("TUTTU_PUSH_TIMEOUT", "10")),
+                keys, vapid_subject(app), concurrency=app.config.get("PUSH_CONCURRENCY", 32),
+                timeout=app.config.get("PUSH_TIMEOUT", 10.0),
                 allow_loopback=app.config.get("PUSH_ALLOW_LOOPBACK", False))
         return app.extensions["push_sender"]
 
@@ -111,13 +111,6 @@ def claim(now, worker="worker", limit=BATCH) -> list[Claimed]:
                 .where(Delivery.claimed_by == token, Delivery.status == Delivery.SENDING).tuples())
     notes = {n.id: n for n in Notification.select().where(Notification.id.in_({r[2] for r in rows}))}
     return [Claimed(r[0], r[1], notes[r[2]], *r[3:]) for r in rows]
-
-
-def city_time(now, app=None):
-    """A naive UTC datetime in the city's time zone (TUTTU_TIMEZONE)."""
-    app = app or (current_app if has_app_context() else None)
-    zone = ZoneInfo(app.config["TIMEZONE"] if app else env("TUTTU_TIMEZONE", "Europe/Helsinki"))
-    return now.replace(tzinfo=UTC).astimezone(zone)
 
 
 def prepare(delivery: Claimed, now, local_now, payloads: dict):

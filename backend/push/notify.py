@@ -22,7 +22,8 @@ from ..models.base import utcnow
 from ..models.feed import Follow
 from ..models.push import LEAD_TIMES, Notification, PushSubscription
 from ..tasks import huey, run_job
-from .delivery import city_time, enqueue
+from ..clock import city_time
+from .delivery import enqueue
 
 POST_TTL = timedelta(days=2)
 CHANGE_TTL = timedelta(days=3)

@@ -50,7 +50,7 @@ def worker(name, config, concurrency, results):
     os.environ["TUTTU_PUSH_CONCURRENCY"] = str(concurrency)
     from backend import create_app
     from backend.push.delivery import deliver_due, next_due, sender
-    from backend.models.base import utcnow
+    from backend.clock import utcnow
     app = create_app(config)
     totals = {}
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -73,7 +73,7 @@ def worker(name, config, concurrency, results):
 def setup(args, base, config):
     from backend import create_app
     from backend.models import ChatSession, PushSubscription
-    from backend.models.base import utcnow
+    from backend.clock import utcnow
     app = create_app(config)
     started = time.time()
     browsers = []

@@ -64,7 +64,7 @@ def test_a_page_the_worker_cannot_serve_shows_the_offline_page(page, context, go
 
 def test_deep_links_load_directly(app, city, page, goto):
     from backend.models import Meetup
-    from backend.models.base import utcnow
+    from backend.clock import utcnow
     start = utcnow() + timedelta(days=3)
     with app.app_context():
         meetup = Meetup.create(title="Floorball night", kind="sports", venue_name="Kupla", starts_at=start,
@@ -241,7 +241,7 @@ def no_weekly_chat(app):
 
 def chat_session(app, starts_in, minutes=120):
     from backend.models import ChatSession
-    from backend.models.base import utcnow
+    from backend.clock import utcnow
     no_weekly_chat(app)
     start = utcnow() + starts_in
     with app.app_context():

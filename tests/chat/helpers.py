@@ -1,14 +1,9 @@
 """Helpers for chat tests: people in a session without sockets (the hub is plain Python)."""
 import json
-from datetime import timedelta
 
-import pytest
 
-from backend.broker import LocalBroker
 from backend.chat import actions, dispatch
 from backend.chat.hub import Connection, hub
-from backend.db import db
-from backend.models import ChatSession, Youth, utcnow
 
 
 class Peer:

@@ -1,5 +1,4 @@
 """The one error shape, bad input, CSRF and the security headers."""
-import pytest
 
 from backend.models import Staff
 

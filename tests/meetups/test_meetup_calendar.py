@@ -6,7 +6,7 @@ from icalendar import Calendar
 from backend.db import db
 from backend.meetups.tickets import checkin_token
 from backend.models import ChatSession, Signup
-from backend.models.base import utcnow
+from backend.clock import utcnow
 from tests.meetups.helpers import GUARDIAN, announce, sign_up
 
 

@@ -10,7 +10,7 @@ from werkzeug.serving import make_server
 from backend.db import db
 from backend.meetups.signups import Entry, cancel_signup, claim_offer, keep_waitlists_moving, sign_up
 from backend.models import Meetup, Notification, Signup, Youth
-from backend.models.base import utcnow
+from backend.clock import utcnow
 from backend.errors import ApiError
 
 YOUTH = 200

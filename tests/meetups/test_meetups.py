@@ -241,7 +241,7 @@ def test_the_form_as_the_app_sends_it(as_role):
                       signup_opens_at=None, signup_closes_at=None, officer_ids=[], consent_required=True,
                       starts_at="2030-07-01T10:00", ends_at="2030-07-03T15:00")
     assert meetup["description"] == "" and meetup["venue_address"] is None
-    assert meetup["starts_at"] == "2030-07-01T07:00:00+00:00"        # typed in city time (Helsinki, summer)
+    assert meetup["starts_at"] == "2030-07-01T07:00:00.000Z"        # typed in city time (Helsinki, summer)
     edited = organiser.patch(f"/api/meetups/{meetup['id']}", {"description": "", "venue_address": ""}).json
     assert edited["description"] == "" and edited["venue_address"] is None
 

@@ -2,7 +2,6 @@
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-import pytest
 
 from backend.models import ChatSession
 
