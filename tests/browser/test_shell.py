@@ -322,6 +322,8 @@ def test_staff_log_in_from_me_and_see_what_went_wrong(city, page, goto):
     assert "That e-mail and password don't match." in page.get_by_role("alert").inner_text()
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/staff")                       # staff land on their staff home
+    page.get_by_role("link", name="Me", exact=True).click()
     page.get_by_role("heading", name="Me", exact=True).wait_for()
     assert page.get_by_text("Signed in as Olli Officer").is_visible()
     cached_urls = """async () => (await (await caches.open('tuttu-api-v1')).keys()).map((r) => new URL(r.url).pathname)"""
@@ -342,7 +344,7 @@ def test_staff_log_in_from_me_and_see_what_went_wrong(city, page, goto):
 
 
 def log_in(page, goto, email):
-    goto(page, "/login")
+    goto(page, "/login?next=/me")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_role("button", name="Log in").click()
