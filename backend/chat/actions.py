@@ -16,7 +16,6 @@ from .frames import FrameError
 from .hub import hub
 from .limits import reset_limits, take_token  # noqa: F401  (reset_limits: chat.init_app and tests)
 from .moderation import hold_reason
-from .planning import session_payload
 from .store import db_connection
 
 MODERATOR_ROLES = (Staff.YOUTH_WORKER, Staff.ADMIN)
@@ -55,24 +54,25 @@ def find_message(session_id, id=None, seq=None, published=False):
 # --- joining --------------------------------------------------------------------------------------
 
 def join(session_id, conn) -> bool:
-    """Welcome, catch-up from `since`, then live. False when the socket was refused (and closed)."""
-    with db_connection():
-        session = ChatSession.get_or_none(ChatSession.id == session_id)
-        if session is None:
-            return refuse(conn, 4004, "not_found", "There is no such chat session.")
-        if conn.role == "participant" and Sanction.barring(session_id, conn.youth_id, conn.device):
-            return refuse(conn, 4009, "removed", "You can't take part in this session.")
-        if conn.role == "staff":
-            with db.atomic():
-                SessionStaff.insert(session=session_id, staff=conn.staff_id).on_conflict_ignore().execute()
+    """Welcome, catch-up from `since`, then live. False when the socket was refused (and closed).
+    An observer joining an open room needs no query: the room remembers the rest (room.py)."""
+    if conn.role != "observer" or session_id not in hub.rooms:
+        with db_connection():
+            session = ChatSession.get_or_none(ChatSession.id == session_id)
+            if session is None:
+                return refuse(conn, 4004, "not_found", "There is no such chat session.")
+            if conn.role == "participant" and Sanction.barring(session_id, conn.youth_id, conn.device):
+                return refuse(conn, 4009, "removed", "You can't take part in this session.")
+            if conn.role == "staff":
+                with db.atomic():
+                    SessionStaff.insert(session=session_id, staff=conn.staff_id).on_conflict_ignore().execute()
     room = hub.add(session_id, conn)
-    with db_connection():
-        session = ChatSession.get_by_id(session_id)
-        conn.send_now(welcome(session, conn, room))
-        backlog = [("public", m) for m in ChatMessage.stream(session_id, conn.last["public"])]
-        if conn.role == "staff":
-            backlog += [("staff", m) for m in ChatMessage.stream(session_id, conn.last["staff"], "staff")]
-        backlog = [(stream, m.seq, F.encode(F.stream_frame(m))) for stream, m in backlog]
+    if conn.role == "observer":
+        conn.send_now(welcome(None, conn, room))
+    else:
+        with db_connection():
+            conn.send_now(welcome(None, conn, room))
+    backlog = room.backlog(conn)
     for stream, seq, text in backlog:
         conn.deliver_catch_up(stream, seq, text)
     conn.go_live({"type": "caught_up"})
@@ -86,21 +86,16 @@ def refuse(conn, code, error, message):
 
 
 def welcome(session, conn, room) -> dict:
+    """The session and what everyone sees from the room's memory; the person's own items from the database."""
+    session, payload, shared = room.memory.welcome_parts()
     you = {"role": conn.role, "can_moderate": can_moderate(conn, session)}
     if conn.role == "participant":
         you["handle"] = conn.handle
     if conn.role == "staff":
         you["staff"] = conn.staff.public()
     base = ChatMessage.select().where(ChatMessage.session == session.id, ChatMessage.channel == "public")
-    body = {"type": "welcome", "session": session_payload(session, room.presence()), "you": you,
-            "last_seq": session.last_seq,
-            "removed": [m.seq for m in base.where(ChatMessage.state == ChatMessage.DELETED, ChatMessage.seq.is_null(False))],
-            "questions": {str(m.seq): m.votes for m in base.where(ChatMessage.state == ChatMessage.PUBLISHED,
-                                                                 ChatMessage.is_question == True, ChatMessage.votes > 0)},  # noqa: E712
-            "answered": [m.seq for m in ChatMessage.select(ChatMessage.seq).join(Answer, on=(Answer.message == ChatMessage.id))
-                         .where(Answer.session == session.id)],
-            "archived": [m.seq for m in ChatMessage.select(ChatMessage.seq).join(Answer, on=(Answer.card == ChatMessage.id))
-                         .where(Answer.session == session.id, Answer.published_at.is_null(False))]}
+    body = {"type": "welcome", "session": {**payload, "state": session.state(), "presence": room.presence()},
+            "you": you, "last_seq": room.delivered["public"], **shared}
     if conn.role == "participant":
         body["voted"] = [m.seq for m in base.join(MeToo, on=(MeToo.message == ChatMessage.id))
                          .where(MeToo.youth == conn.youth_id)]
@@ -114,7 +109,7 @@ def welcome(session, conn, room) -> dict:
             ChatMessage.session == session.id, Report.resolved_at.is_null())]
         body["claims"] = {str(m.seq): {"id": m.claimed_by.id, "name": m.claimed_by.name}
                           for m in base.where(ChatMessage.claimed_by.is_null(False), ChatMessage.seq.is_null(False))}
-        body["last_staff_seq"] = session.last_staff_seq
+        body["last_staff_seq"] = room.delivered["staff"]
         youth_says = base.where(ChatMessage.state == ChatMessage.PUBLISHED, ChatMessage.youth.is_null(False))
         body["flags"] = {str(m.seq): flag for m in youth_says if (flag := F.flag_of(m))}
     return body

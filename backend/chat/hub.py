@@ -15,7 +15,8 @@ import uuid
 
 from ..broker import get_broker
 from ..models import ChatMessage, ChatSession
-from .frames import encode
+from .frames import encode, stream_frame
+from .room import RoomMemory
 from .store import db_connection
 
 log = logging.getLogger(__name__)
@@ -146,14 +147,16 @@ class Room:
         self.hub, self.session_id = hub, session_id
         self.connections = set()
         self.lock = threading.RLock()
-        self.token = hub.broker.subscribe(f"chat:{session_id}", self.on_envelope)
+        self.memory = RoomMemory(session_id)
         with db_connection():
             session = ChatSession.get_by_id(session_id)
+            self.memory.load(session, stream_frame, encode)
         self.delivered = {"public": session.last_seq, "staff": session.last_staff_seq}
         self.nodes = {}                  # node -> (counts, monotonic time)
         self.sent_presence = None
         self.dirty = True
         self.state = None                # last clock state seen (scheduled/lobby/open/closed)
+        self.token = hub.broker.subscribe(f"chat:{session_id}", self.on_envelope)
 
     def counts(self) -> dict:
         local = {"participants": 0, "observers": 0, "staff": 0}
@@ -176,6 +179,8 @@ class Room:
         stream = env.get("stream")
         if stream:
             return self.on_stream(env["to"], stream, env["seq"], env["frame"])
+        if env["to"] == "all":
+            self.memory.seen(env["frame"])
         self.fan_out(env["to"], None, 0, encode(env["frame"]))
 
     def on_stream(self, to, stream, seq, frame):
@@ -184,12 +189,17 @@ class Room:
                 return
             if seq > self.delivered[stream] + 1:
                 self.fill_gap(to, stream, seq)
-            self.fan_out(to, stream, seq, encode(frame))
-            self.delivered[stream] = seq
+            self.deliver(to, stream, seq, frame)
+
+    def deliver(self, to, stream, seq, frame):
+        """One stream item, in seq order, to every socket that sees it and to the room's memory (under lock)."""
+        text = encode(frame)
+        self.fan_out(to, stream, seq, text)
+        self.memory.stored(stream, seq, text, frame)
+        self.delivered[stream] = seq
 
     def catch_up(self):
         """Deliver every stored stream item beyond what this room delivered (see Hub.catch_up_all_rooms)."""
-        from .frames import stream_frame
         for stream, to in (("public", "all"), ("staff", "staff")):
             with db_connection():
                 missing = [(m.seq, stream_frame(m)) for m in
@@ -197,17 +207,29 @@ class Room:
             with self.lock:
                 for seq, frame in missing:
                     if seq > self.delivered[stream]:
-                        self.fan_out(to, stream, seq, encode(frame))
-                        self.delivered[stream] = seq
+                        self.deliver(to, stream, seq, frame)
 
     def fill_gap(self, to, stream, seq):
         """Items the broker lost or reordered are committed already: read them from the database."""
-        from .frames import stream_frame
         with db_connection():
             missing = [(m.seq, stream_frame(m)) for m in
                        ChatMessage.stream(self.session_id, self.delivered[stream], stream).where(ChatMessage.seq < seq)]
         for missing_seq, frame in missing:
-            self.fan_out(to, stream, missing_seq, encode(frame))
+            self.deliver(to, stream, missing_seq, frame)
+
+    def backlog(self, conn):
+        """What a joining socket missed, [(stream, seq, text)]: from memory, or the database beyond it."""
+        out = []
+        for stream in ("public", "staff") if conn.role == "staff" else ("public",):
+            with self.lock:
+                until = self.delivered[stream]          # later items reach the socket live (it is in the room)
+            items = self.memory.backlog(stream, conn.last[stream], until)
+            if items is None:
+                with db_connection():
+                    items = [(m.seq, encode(stream_frame(m))) for m in
+                             ChatMessage.stream(self.session_id, conn.last[stream], stream)]
+            out += [(stream, seq, text) for seq, text in items]
+        return out
 
     def fan_out(self, to, stream, seq, text):
         wire = text_frame(text)             # built once, written to every socket as is
@@ -272,6 +294,8 @@ class Hub:
                 room = self.rooms[session_id] = Room(self, session_id)
             room.connections.add(conn)
             room.dirty = True
+        if conn.role == "staff":
+            room.memory.forget()            # the session's staff roster may have grown
         conn.room = room
         return room
 
@@ -348,6 +372,7 @@ class Hub:
                     continue
                 frame = session_state_frame(session)
                 if room.state is not None and frame["state"] != room.state:
+                    room.memory.forget()
                     room.fan_out("all", None, 0, encode(frame))
                 room.state = frame["state"]
 
