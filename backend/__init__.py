@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import api as api_conventions
-from . import auth, broker, chat, cli, console, errors, feed, meetups, push, sectors, security, shell, tasks
+from . import auth, broker, chat, cli, console, errors, feed, meetups, metrics, push, sectors, security, shell, tasks
 from . import db as database
 from .config import instance_path, load_config
 from .schema import upgrade
@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     broker.init_app(app)
+    metrics.init_app(app)
     cli.init_app(app)
     for feature in FEATURES:
         feature.init_app(app)

@@ -147,8 +147,10 @@ class Deployment:
         self.env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
                     "SECRET_KEY": f"scale-test-secret-{name}-0123456789", "TUTTU_INSTANCE_PATH": str(self.tmp),
                     "TUTTU_RATELIMIT": "1", "PYTHONUNBUFFERED": "1"}
-        for key in ("TUTTU_TASKS_IMMEDIATE", "TUTTU_REDIS_PREFIX", "PROMETHEUS_MULTIPROC_DIR"):
+        for key in ("TUTTU_TASKS_IMMEDIATE", "TUTTU_REDIS_PREFIX", "TUTTU_METRICS_TOKEN"):
             self.env.pop(key, None)
+        (self.tmp / "metrics").mkdir(exist_ok=True)
+        self.env["PROMETHEUS_MULTIPROC_DIR"] = str(self.tmp / "metrics")      # one /metrics for all processes
         self.web = {}
 
     def seed(self):

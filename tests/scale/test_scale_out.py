@@ -132,6 +132,26 @@ def test_two_deployments_on_one_redis_never_see_each_other(cluster, chat, tmp_pa
         other.stop()
 
 
+def metric(text, name, **labels):
+    """The value of one sample in the Prometheus text format (None when absent)."""
+    from prometheus_client.parser import text_string_to_metric_families
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
+                return sample.value
+    return None
+
+
+def test_metrics_on_one_process_count_the_sockets_of_both(cluster, chat):
+    import requests
+    text = requests.get(chat.a + "/metrics", timeout=5).text         # loopback: allowed without a token
+    assert metric(text, "tuttu_chat_sockets", role="observer", session=str(chat.id)) == 4
+    assert metric(text, "tuttu_chat_sockets", role="staff", session=str(chat.id)) == 1
+    assert metric(text, "tuttu_broker_up") == 1
+    assert metric(text, "tuttu_fanout_lag_seconds_count") > 0
+    assert metric(text, "tuttu_job_queue_depth") is not None
+
+
 def test_kill_9_of_a_web_process(cluster, chat):
     """Sockets of the killed process reconnect to the other and resume; its presence fades within 15 s."""
     web_b = cluster.web["b"]
