@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, jsonify, request, send_from_dir
 from .api import api
 from .broker import get_broker
 from .db import db
+from .models import Setting
 
 PWA = Path(__file__).resolve().parent.parent / "pwa"
 bp = Blueprint("shell", __name__)
@@ -46,7 +47,7 @@ def public_config():
     """City settings the app needs: name, time zone, helplines, languages."""
     cfg = current_app.config
     return jsonify(city=cfg["CITY_NAME"], timezone=cfg["TIMEZONE"], languages=["fi", "sv", "da", "uk", "en"],
-                   helplines=cfg.get("HELPLINES", []))
+                   helplines=Setting.value_of("helplines", cfg.get("HELPLINES", [])))   # the console's list wins
 
 
 @bp.get("/api/openapi.json")

@@ -4,17 +4,21 @@ from datetime import timedelta
 from flask import current_app
 
 from ..db import db
-from ..models import Answer, ChatMessage, ChatSession, SafeguardingConcern, Sanction, utcnow
+from ..models import Answer, ChatMessage, ChatSession, SafeguardingConcern, Sanction, Setting, utcnow
 from .planning import plan_sessions
+
+
+def kept(key: str, default: int) -> int:
+    """A keep period in days: the console's setting when saved, else the environment's (TUTTU_...)."""
+    return Setting.retention_days(key, current_app.config, default)
 
 
 def purge_chat(now=None) -> dict:
     """Delete what is past its keep period; returns counts per kind."""
     now = now or utcnow()
-    cfg = current_app.config
-    public_before = now - timedelta(days=cfg.get("CHAT_KEEP_DAYS", 30))
-    held_before = now - timedelta(days=cfg.get("CHAT_KEEP_HELD_DAYS", 7))
-    concern_before = now - timedelta(days=cfg.get("CHAT_KEEP_CONCERN_DAYS", 90))
+    public_before = now - timedelta(days=kept("CHAT_KEEP_DAYS", 30))
+    held_before = now - timedelta(days=kept("CHAT_KEEP_HELD_DAYS", 7))
+    concern_before = now - timedelta(days=kept("CHAT_KEEP_CONCERN_DAYS", 90))
     with db.atomic():
         unpublished = (Answer.delete().where(Answer.published_at.is_null(), Answer.created_at < public_before).execute())
         published = ChatMessage.delete().where(ChatMessage.state == ChatMessage.PUBLISHED,

@@ -4,6 +4,7 @@ import io
 from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, Response, jsonify
+from peewee import JOIN
 from pydantic import Field
 
 from ..api import Body, Line, api, query_args
@@ -23,7 +24,7 @@ class AuditQuery(Body):
 
 
 def filtered(q):
-    rows = AuditLog.select(AuditLog, Staff).join(Staff, on=(AuditLog.actor == Staff.id), join_type="LEFT OUTER")
+    rows = AuditLog.select(AuditLog, Staff).join(Staff, on=(AuditLog.actor == Staff.id), join_type=JOIN.LEFT_OUTER)
     if q.actor_id:
         rows = rows.where(AuditLog.actor == q.actor_id)
     if q.action:

@@ -36,7 +36,7 @@ def helplines() -> list:
 def retention_days(config_key: str) -> int:
     """A keep period in days: the console's value when saved, else the environment's."""
     name = next(n for n, spec in RETENTION.items() if spec[0] == config_key)
-    return int(Setting.value_of(retention_key(config_key), current_app.config.get(config_key, RETENTION[name][1])))
+    return Setting.retention_days(config_key, current_app.config, RETENTION[name][1])
 
 
 def city_words(kind: str) -> dict:

@@ -11,6 +11,7 @@ import logging
 from flask import current_app
 
 from .signups import keep_waitlists_moving, purge_personal_data
+from ..models import Setting
 from ..models.base import utcnow
 from ..tasks import in_app_context
 
@@ -27,7 +28,7 @@ def move_waitlists(now=None) -> dict:
 
 @in_app_context
 def forget_meetup_people(now=None) -> int:
-    days = current_app.config.get("MEETUP_PERSONAL_DATA_DAYS", 14)
+    days = Setting.retention_days("MEETUP_PERSONAL_DATA_DAYS", current_app.config, 14)   # console or env
     purged = purge_personal_data(now or utcnow(), days)
     if purged:
         log.info("meetup retention: personal data of %s meetups deleted", purged)

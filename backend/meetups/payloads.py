@@ -2,7 +2,7 @@
 from flask import current_app
 
 from ..clock import iso
-from ..models import Meetup, MeetupMessage, Signup
+from ..models import Meetup, MeetupMessage, Setting, Signup
 
 
 def places(meetup, counts: dict) -> dict:
@@ -45,7 +45,7 @@ def detail(meetup, now, signup=None, can_manage=False) -> dict:
         "officers": [officer.public() for officer in meetup.officers()],
         "signup_opens_at": iso(meetup.signup_opens_at), "signup_closes_at": iso(meetup.signup_closes_at),
         "claim_window_hours": meetup.claim_window_hours, "cancel_reason": meetup.cancel_reason,
-        "personal_data_days": current_app.config.get("MEETUP_PERSONAL_DATA_DAYS", 14),
+        "personal_data_days": Setting.retention_days("MEETUP_PERSONAL_DATA_DAYS", current_app.config, 14),
         "can_manage": can_manage, "me": my_signup(signup) if signup is not None else None,
     })
     if can_manage or (signup is not None and signup.active):

@@ -91,6 +91,11 @@ class Setting(BaseModel):
         return row
 
     @classmethod
+    def retention_days(cls, config_key: str, config, default: int) -> int:
+        """A keep period in days: the console's "retention.<KEY>" when saved, else the app config's KEY."""
+        return int(cls.value_of(f"retention.{config_key}", config.get(config_key, default)))
+
+    @classmethod
     def clear(cls, key: str):
         cls.delete().where(cls.key == key).execute()
 

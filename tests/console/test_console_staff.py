@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from backend.models import AuditLog, Invite, Staff, utcnow
-from tests.conftest import PASSWORD
+from tests.support import PASSWORD
 
 
 def signup(client, **fields):

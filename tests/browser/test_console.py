@@ -1,0 +1,177 @@
+"""The staff console in a real Chromium, on an install without demo data: the first admin (made with the
+CLI) invites an officer, the officer signs up through the link, sets up an authenticator app, is verified
+and posts; the admin creates a youth centre and its organiser announces a meetup there. axe checks every
+console screen at 360 px and 1280 px, light and dark."""
+import re
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pyotp
+import pytest
+
+from backend.models import Meetup, Post, Sector, Staff, YouthCentre
+from tests.support import PASSWORD
+
+CITY = ZoneInfo("Europe/Helsinki")
+SQUARE = {"type": "Polygon", "coordinates": [[[25.4, 65.0], [25.5, 65.0], [25.5, 65.1], [25.4, 65.1], [25.4, 65.0]]]}
+
+
+def cli_staff(runner, role, email, name, *extra):
+    result = runner.invoke(args=["create-staff", "--role", role, "--email", email, "--name", name,
+                                 "--password-stdin", *extra], input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    return Staff.by_email(email)
+
+
+def log_in(page, goto, email):
+    goto(page, "/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def local_input(days, hour):
+    moment = datetime.now(timezone.utc).astimezone(CITY) + timedelta(days=days)
+    return moment.replace(hour=hour, minute=0).strftime("%Y-%m-%dT%H:%M")
+
+
+def fresh_code(secret, used=set()):
+    """A TOTP code not used before in this test (a code works once)."""
+    totp = pyotp.TOTP(secret)
+    code = totp.now()
+    if code in used:
+        import time
+        time.sleep(30 - time.time() % 30 + 0.5)
+        code = totp.now()
+    used.add(code)
+    return code
+
+
+def test_a_city_sets_itself_up(app, runner, browser, context, page, goto, live_server, axe):
+    with app.app_context():
+        Sector.create(slug="keskusta", name="Keskusta", geometry=SQUARE, office_hours=[])
+        admin = cli_staff(runner, "admin", "admin@city.fi", "Ada Admin", "--verified")
+        organiser = cli_staff(runner, "organiser", "org@city.fi", "Oskari Organiser", "--verified")
+    assert admin.is_verified
+
+    # The admin logs in, lands on the staff home, and invites an officer to the Keskusta sector.
+    log_in(page, goto, "admin@city.fi")
+    page.wait_for_url("**/staff")
+    page.get_by_role("heading", name="Hello, Ada Admin").wait_for()
+    page.get_by_role("link", name="Invitations").first.click()
+    page.get_by_role("heading", name="Invitations", level=1).wait_for()
+    page.get_by_label("Role").select_option("officer")
+    page.get_by_label("Sector").select_option(label="Keskusta")
+    page.get_by_label("For whom (note)").fill("Olli")
+    page.get_by_role("button", name="Create invite link").click()
+    link = page.get_by_label("Invite link (shown only now)").input_value()
+    assert "/staff/signup?invite=" in link
+    assert axe(page) == []
+
+    # The officer signs up through the link: role and place come from the invite.
+    officer_context = browser.new_context(viewport={"width": 360, "height": 640}, base_url=live_server,
+                                          locale="en-GB", timezone_id="Europe/Helsinki")
+    officer = officer_context.new_page()
+    errors = []
+    officer.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        goto(officer, link.replace("http://localhost", ""))
+        officer.get_by_text("You are invited as: Police officer.").wait_for()
+        assert officer.get_by_text("Place: Keskusta.").is_visible()
+        officer.get_by_label("Full name (shown to youth)").fill("Olli Officer")
+        officer.get_by_label("E-mail").fill("olli@police.fi")
+        officer.get_by_label("Password").fill(PASSWORD)
+        officer.get_by_label("Job title").fill("Community police officer")
+        officer.get_by_role("checkbox", name="English").check()
+        assert axe(officer) == []
+        officer.get_by_role("button", name="Create account").click()
+        officer.wait_for_url("**/staff")
+        officer.get_by_role("heading", name="Waiting for verification").wait_for()
+        assert officer.get_by_text("is waiting for your city admin to verify it").is_visible()
+        assert axe(officer) == []
+
+        # While waiting, the officer sets up an authenticator app and keeps the recovery codes.
+        officer.get_by_role("link", name="Set up a second factor").click()
+        officer.get_by_role("button", name="Set up an authenticator app").click()
+        secret = officer.locator("[data-secret]").get_attribute("data-secret")
+        assert officer.get_by_role("img", name="QR code for your authenticator app").is_visible()
+        officer.get_by_label("Code from the app").fill(fresh_code(secret))
+        officer.get_by_role("button", name="Confirm").click()
+        officer.get_by_role("heading", name="Your recovery codes").wait_for()
+        assert officer.locator(".console-codes li").count() == 10
+        assert axe(officer) == []
+
+        # The admin verifies the officer from the staff list (filtered to those waiting).
+        goto(page, "/console?verified=false")
+        card = page.locator(".console-person", has_text="Olli Officer")
+        assert "Second factor on" in card.inner_text()
+        card.get_by_role("button", name="Verify Olli Officer").click()
+        page.get_by_text("0 people").wait_for()              # the list of those waiting is empty now
+        assert Staff.by_email("olli@police.fi").is_verified
+
+        # The verified officer's home has "Write"; they post.
+        goto(officer, "/staff")
+        officer.get_by_role("heading", name="Hello, Olli Officer").wait_for()
+        officer.get_by_role("link", name="Write").click()
+        officer.get_by_role("textbox", name="Update").fill("Hi! I'm Olli, your community police officer in Keskusta.")
+        officer.get_by_role("button", name="Publish").click()
+        officer.get_by_text("Your update is published.").wait_for()
+        assert Post.select().where(Post.author == Staff.by_email("olli@police.fi")).count() == 1
+        assert errors == []
+    finally:
+        officer_context.close()
+
+    # The admin creates a youth centre with its organiser.
+    goto(page, "/console/centres")
+    page.get_by_label("Name", exact=True).fill("Kupla")
+    page.get_by_label("Address").first.fill("Nuorisotie 1, Oulu")
+    page.get_by_label("Sector").first.select_option(label="Keskusta")
+    page.get_by_label("Latitude").first.fill("65.05")
+    page.get_by_label("Longitude").first.fill("25.45")
+    page.get_by_role("checkbox", name="Oskari Organiser").first.check()
+    page.get_by_role("button", name="Create youth centre").click()
+    page.get_by_role("heading", name="Kupla", level=2).wait_for()
+    centre = YouthCentre.get(YouthCentre.name == "Kupla")
+    assert Staff.get_by_id(organiser.id).youth_centre_id == centre.id and centre.latitude == 65.05
+
+    # The organiser announces a meetup there.
+    organiser_context = browser.new_context(viewport={"width": 360, "height": 640}, base_url=live_server,
+                                            locale="en-GB", timezone_id="Europe/Helsinki")
+    org = organiser_context.new_page()
+    try:
+        log_in(org, goto, "org@city.fi")
+        org.wait_for_url("**/staff")
+        org.get_by_role("link", name="Announce a meetup").click()
+        org.get_by_label("Title").fill("Games night at Kupla")
+        org.get_by_label("Venue").fill("Kupla")
+        org.get_by_label("Starts").fill(local_input(3, 18))
+        org.get_by_label("Ends", exact=True).fill(local_input(3, 20))
+        org.get_by_label("Places").fill("20")
+        org.get_by_role("button", name="Publish meetup").click()
+        org.wait_for_url("**/meetups/*/organise")
+        meetup = Meetup.get(Meetup.title == "Games night at Kupla")
+        assert meetup.youth_centre_id == centre.id
+    finally:
+        organiser_context.close()
+    assert page.console_errors == []
+
+
+SCREENS = ["/staff", "/console", "/console/invites", "/console/centres", "/console/schedule", "/console/settings",
+           "/console/audit", "/staff/factor"]
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_console_screens_pass_axe(city, context, page, goto, axe, width, scheme):
+    from tests.browser.helpers import login_staff
+    page.set_viewport_size({"width": width, "height": 900})
+    page.emulate_media(color_scheme=scheme)
+    login_staff(page, goto, "admin@test.fi")
+    for path in SCREENS:
+        goto(page, path)
+        page.emulate_media(color_scheme=scheme)
+        found = axe(page)
+        assert found == [], f"{path} at {width} px ({scheme}): {found}"
+    goto(page, "/staff/signup")
+    assert axe(page) == []
+    assert page.console_errors == []
