@@ -29,6 +29,7 @@ HOUSE = r"\s+%s(?!\s*[\d:.,]\d)(?!%s)" % (NUMBER, UNIT)
 STREET = re.compile(
     r"\b%s\w{2,}(?:%s|%s|%s)\w{0,6}:?\w{0,4}%s" % (HIGHWAY, FI, SV, DA, HOUSE)      # isokadulla 12, Storgatan 5, Nørregade 14
     + r"|\b(?:%s)%s" % (APART, HOUSE)                                  # kirkko tie 5, vej 3 (written apart)
+    + r"|\b\d{1,4}\s?[a-h]?,?\s+%s\w{2,}(?:%s|%s|%s)\w{0,4}\b" % (HIGHWAY, FI, SV, DA)  # 4 Kirkkokatu
     + r"|\b\d{1,5}\s+%s\w+(?:\s%s\w+)?\s+(?:%s)\b" % (NOT_SMALL, NOT_SMALL, EN)   # 12 Baker Street
     + r"|\b\w+\s+(?:%s)%s" % (EN_NAMED, HOUSE)                           # Baker street 12
     + r"|(?:%s)\s*[\w'ʼ.-]+(?:\s+[\w'ʼ.-]+)?,?%s" % (UK_WORDS, HOUSE),   # вулиці Шевченка 5
