@@ -18,7 +18,8 @@ HIGHWAY = r"(?!(?:valta|kanta|moottori|seutu|maan|yhdys|motor|lands|riks|route)(
 APART = (r"katu|kadulla|kadun|kadulle|tiellä|tielle|kuja|kujalla|kujan|vej|vejen|gade|gaden|gatan|gata|"
          r"vägen|väg")
 NOT_SMALL = r"(?!(?:on|in|at|to|the|that|this|a|an|my|your|his|her|our|of|for|by|km|mph|miles)\b)"
-UK_WORDS = (r"вул(?:\.|\b)|вулиц[яіюею]\w*|просп(?:\.|\b)|проспект\w*|пров(?:\.|\b)|провул\w*|бульв(?:\.|\b)|бульвар\w*|"
+UK_WORDS = (r"вул(?:\.|\b)|вулиц[яіюею]\w*|просп(?:\.|\b)|проспект\w*|пров(?:\.|\b)|провул\w*|"
+            r"бульв(?:\.|\b)|бульвар\w*|"
             r"площ[аіею]\w*|пл\.|узвіз\w*|набережн\w*")
 UNIT = (r"\s*(?:km|km/h|kmh|kilomet|m\b|metr|min|minuut|h\b|tun|t\b|%|e\b|€|eur|euro|kr|kron|sek|dkk|"
         r"v\b|vuo|år|aar|year|yo|kg|g\b|mg|ml|l\b|litr|cm|mm|krt|kertaa|times|gånger|gange|pv|päiv|days|"
@@ -27,7 +28,7 @@ NUMBER = r"(?:nro\.?\s*|nr\.?\s*|no\.?\s*|numero\s*|номер\s*|№\s*)?\d{1,4
 HOUSE = r"\s+%s(?!\s*[\d:.,]\d)(?!%s)" % (NUMBER, UNIT)
 
 STREET = re.compile(
-    r"\b%s\w{2,}(?:%s|%s|%s)\w{0,6}:?\w{0,4}%s" % (HIGHWAY, FI, SV, DA, HOUSE)      # isokadulla 12, Storgatan 5, Nørregade 14
+    r"\b%s\w{2,}(?:%s|%s|%s)\w{0,6}:?\w{0,4}%s" % (HIGHWAY, FI, SV, DA, HOUSE)      # isokadulla 12, Storgatan 5
     + r"|\b(?:%s)%s" % (APART, HOUSE)                                  # kirkko tie 5, vej 3 (written apart)
     + r"|\b\d{1,4}\s?[a-h]?,?\s+%s\w{2,}(?:%s|%s|%s)\w{0,4}\b" % (HIGHWAY, FI, SV, DA)  # 4 Kirkkokatu
     + r"|\b\d{1,5}\s+%s\w+(?:\s%s\w+)?\s+(?:%s)\b" % (NOT_SMALL, NOT_SMALL, EN)   # 12 Baker Street

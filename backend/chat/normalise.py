@@ -14,7 +14,7 @@ import unicodedata
 from ..text import strip_invisible, to_latin
 
 NUMBER_WORDS = {
-    "0": "nolla nollа noll nul nul zero нуль ноль",
+    "0": "nolla noll nul zero нуль ноль",
     "1": "yksi yks yy ykkönen ett one один одна",
     "2": "kaksi kaks kaa kakkonen två tva two два дві",
     "3": "kolme kol kolmonen tre three три",

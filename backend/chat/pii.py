@@ -102,7 +102,8 @@ def _danish_pairs(text: str) -> bool:
 TLDS = r"com|fi|se|dk|ua|net|org|eu|io|me|info|co|uk|de|ru|no|edu|gov|app|online|live|icloud"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.(?:[a-z]{2,12})\b|[\w.+-]+@(?:gmail|hotmail|outlook|yahoo|"
                    r"icloud|live|luukku|suomi24|ukr|i\.ua|meta\.ua|proton(?:mail)?)\b", re.I)
-EMAIL_PROVIDER = re.compile(r"[\w.+-]+@(?:gmail|hotmail|outlook|yahoo|icloud|luukku|suomi24|ukr|proton(?:mail)?)\b", re.I)
+EMAIL_PROVIDER = re.compile(r"[\w.+-]+@(?:gmail|hotmail|outlook|yahoo|icloud|luukku|suomi24|ukr|proton(?:mail)?)\b",
+                            re.I)
 EMAIL_SPACED = re.compile(r"[\w.+-]+\s*@\s*[\w-]+(?:\s*\.\s*[\w-]+)*\s*\.\s*(?:%s)\b" % TLDS, re.I)
 
 

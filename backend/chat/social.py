@@ -2,7 +2,7 @@
 "ig @x", "insta x.y", "dm @coolkid", "discord coolkid#1234", "snapchat.com/add/x", "instagram.com/x", "t.me/x".
 
 A platform word alone ("can the police read my snaps?") is not a handle: a user name must follow it,
-written like one (with a digit, _ or ., after ":" or "@", or as the last word).
+written like one (with a digit, _ or ., after ":" or "@", or after "mua"/"me" as the message's last word).
 """
 import re
 
@@ -13,14 +13,13 @@ PLATFORM = (r"snap\w*|snäp\w*|snäb\w*|sn4p\w*|sc|insta\w*|ig|inst|tiktok\w*|tt
             r"telegram\w*|tg|telkku|whats\s?app\w*|wa|watsapp\w*|wätsäp\w*|wats\w*|kik|twitter|threads|bereal|"
             r"facebook|fb|twitch|steam|roblox|psn|xbox|viber|signal|вайбер|телеграм\w*|інст\w*|снеп\w*|тікток\w*|"
             r"👻|📸|📷")
-TO_ME = r"((?:\s+(?:mua|mulle|mut|minua|me|mig|mej|meg|мене|мені))*)(?:\s+(?:is|er|är|on|oli|var|var|є|was))?"
+TO_ME = r"((?:\s+(?:mua|mulle|mut|minua|me|mig|mej|meg|мене|мені))*)(?:\s+(?:is|er|är|on|oli|var|є|was))?"
 NAME = r"[a-z0-9_.\-]{3,30}"
-NAMEISH = re.compile(r"^(?=.*[a-z])(?=.*[\d_.])[a-z0-9_.\-]{3,30}$|^[a-z0-9_.]{3,30}$", re.I)
-FOLLOWERS = r"(?:\s*[,.!?😀-🙏❤️✨🔥👋👻]*\s*(?:pls|plz|please|pliis|plis|kiitos|tack|tak|дякую|add|adda|addaa)?\s*[!.?]*\s*$)"
+FOLLOWERS = (r"(?:\s*[,.!?😀-🙏❤️✨🔥👋👻]*\s*(?:pls|plz|please|pliis|plis|kiitos|tack|tak|дякую|add|adda|addaa)?"
+             r"\s*[!.?]*\s*$)")
 
-AFTER_PLATFORM = re.compile(
-    r"(?<![\w.])(?:%s)(?:\s*[^\w\s:=@]{1,3})?%s(\s*[:=@-]\s*@?|\s+@?)(%s)" % (PLATFORM, TO_ME, NAME),  # snäppää mua: aino_15, ig aino.k
-    re.I)
+AFTER_PLATFORM = re.compile(          # snäppää mua: aino_15, ig aino.k, 👻: aino_15, snap ➡️ aino_15
+    r"(?<![\w.])(?:%s)(?:\s*[^\w\s:=@]{1,3})?%s(\s*[:=@-]\s*@?|\s+@?)(%s)" % (PLATFORM, TO_ME, NAME), re.I)
 AT_HANDLE = re.compile(r"(?<![\w.@])@(?!(?:poliisi|police|polis|politi|moderator|mod|admin|host)\b)[a-z0-9_.]{2,30}\b",
                        re.I)
 DISCORD_TAG = re.compile(r"\b[a-z0-9_.]{2,32}#\d{4}\b", re.I)
@@ -33,7 +32,7 @@ PROFILE_URL = re.compile(
     r"twitter\.com/|twitch\.tv/|threads\.net/@?|bere\.al/|kik\.me/)\s*@?[\w.\-]{2,}", re.I)
 STOPWORDS = {"the", "and", "can", "you", "are", "is", "was", "what", "how", "why", "if", "it", "or", "for", "that",
              "this", "with", "ja", "on", "ei", "et", "että", "kun", "jos", "mitä", "onko", "voiko", "miten", "saako",
-             "och", "att", "det", "som", "är", "kan", "hur", "vad", "om", "og", "er", "det", "hvad", "hvordan",
+             "och", "att", "det", "som", "är", "kan", "hur", "vad", "om", "og", "er", "hvad", "hvordan",
              "må", "чи", "як", "що", "і", "та", "не", "account", "tili", "konto", "story", "stories", "streak",
              "streaks", "filter", "filters", "map", "maps", "kartta", "chat", "chatti", "video", "videos", "post",
              "posts", "group", "ryhmä", "grupp", "gruppe", "dm", "dms", "viesti", "live", "ban", "banned",

@@ -52,7 +52,8 @@ def test_words_young_people_use_about_harm_are_not_held(chat):
     for i, text in enumerate(["what counts as rape? asking for real", "is watching porn illegal under 18",
                               "is it illegal to call someone homo", "onko homofobia rikos suomessa",
                               "onks natsisymbolin näyttäminen laitonta", "are nazi symbols illegal in finland",
-                              "mua kiusataan koulus joka päivä", "asuin ruotsissa 2015-2020", "sain 1 000 000 viestiä"]):
+                              "mua kiusataan koulus joka päivä", "asuin ruotsissa 2015-2020",
+                              "sain 1 000 000 viestiä"]):
         ack = teen.send("say", cid=f"w{i}", text=text)
         assert ack["status"] == "published", (text, ack)
         actions.reset_limits()                  # nine messages in a row: past the youth burst of three
