@@ -52,5 +52,6 @@ def upgrade(target=None, migrations=None) -> list[int]:
                     migrate(*migrations[step](migrator()))
                 SchemaVersion.create(version=step, applied_at=utcnow().isoformat())
                 applied.append(step)
-            db.create_tables(ALL_MODELS, safe=True)
+            existing = set(db.get_tables())
+            db.create_tables([m for m in ALL_MODELS if m._meta.table_name not in existing])   # new tables
     return applied

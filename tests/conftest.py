@@ -5,10 +5,12 @@ database emptied before the test. REQUIRE_SERVICES=1 turns a missing service int
 """
 import os
 import secrets
+import shutil
 
 import pytest
 
 os.environ.setdefault("TUTTU_TASKS_IMMEDIATE", "1")
+os.environ.setdefault("TUTTU_PASSWORD_HASH", "pbkdf2:sha256:1000")   # cheap hashing for test accounts only
 
 from backend import create_app  # noqa: E402
 from backend.db import db  # noqa: E402
@@ -37,21 +39,37 @@ def _empty_postgres():
     db.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
 
 
-@pytest.fixture
-def app_config(tmp_path):
-    """Settings for the test app; override this fixture (or update the dict) to change them."""
-    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'tuttu.db'}"
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A SQLite file with today's schema, made once per run; each test starts from a copy of it."""
+    folder = tmp_path_factory.mktemp("template")
+    create_app(base_config(folder, f"sqlite:///{folder / 'tuttu.db'}"))
+    db.close()
+    return folder / "tuttu.db"
+
+
+def base_config(folder, url):
     return {
         "TESTING": True,
-        "INSTANCE_PATH": str(tmp_path),
+        "INSTANCE_PATH": str(folder),
         "SECRET_KEY": secrets.token_hex(16),
         "DATABASE_URL": url,
         "REDIS_URL": os.environ.get("TEST_REDIS_URL") or None,
         "RATELIMIT_ENABLED": False,
-        "MEDIA_PATH": str(tmp_path / "media"),
+        "MEDIA_PATH": str(folder / "media"),
         "PUBLIC_URL": "http://localhost",
         "ALLOWED_ORIGINS": ["http://localhost"],
     }
+
+
+@pytest.fixture
+def app_config(tmp_path, request):
+    """Settings for the test app; override this fixture (or update the dict) to change them."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), tmp_path / "tuttu.db")
+        url = f"sqlite:///{tmp_path / 'tuttu.db'}"
+    return base_config(tmp_path, url)
 
 
 @pytest.fixture

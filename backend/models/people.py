@@ -5,6 +5,7 @@ from flask_login import UserMixin
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..config import password_hash_method
 from .base import BaseModel, JSONField, utcnow
 from .places import Sector, YouthCentre
 
@@ -54,7 +55,7 @@ class Staff(UserMixin, BaseModel):
         return self.active and self.is_verified and (not roles or self.role in roles)
 
     def set_password(self, password: str):
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
