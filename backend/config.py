@@ -75,9 +75,8 @@ def password_hash_method() -> str:
 
 
 def server_settings() -> dict:
-    """The embedded server of `python app.py` (the Procfile runs gunicorn with its own flags)."""
-    return {"host": env("HOST", "127.0.0.1"), "port": env_int("PORT", 5000),
-            "worker_class": env("TUTTU_WORKER_CLASS", "gevent"), "threads": env_int("TUTTU_THREADS", 256)}
+    """The embedded server of `python app.py` (gunicorn, one gevent worker; the Procfile has its own flags)."""
+    return {"host": env("HOST", "127.0.0.1"), "port": env_int("PORT", 5000)}
 
 
 def push_settings() -> dict:
@@ -99,6 +98,7 @@ def load_config(instance: Path | None = None) -> dict:
         "REDIS_URL": env("REDIS_URL"),
         "REDIS_PREFIX": redis_prefix(database_url(instance)),
         "METRICS_TOKEN": env("TUTTU_METRICS_TOKEN"),
+        "METRICS_MULTIPROC_DIR": env("PROMETHEUS_MULTIPROC_DIR"),   # prometheus_client reads it too
         "METRICS_ALLOW": [a.strip() for a in env("TUTTU_METRICS_ALLOW", "127.0.0.1,::1").split(",") if a.strip()],
         "TIMEZONE": city_timezone_name(),
         "CITY_NAME": env("TUTTU_CITY_NAME", "Oulu"),
@@ -119,16 +119,6 @@ def load_config(instance: Path | None = None) -> dict:
         "CHAT_KEEP_DAYS": env_int("TUTTU_CHAT_KEEP_DAYS", 30),
         "CHAT_KEEP_HELD_DAYS": env_int("TUTTU_CHAT_KEEP_HELD_DAYS", 7),
         "CHAT_KEEP_CONCERN_DAYS": env_int("TUTTU_CHAT_KEEP_CONCERN_DAYS", 90),
-        # Rate limits follow the identity and the device first; a whole school class shares one address.
-        "YOUTH_NEW_PER_DEVICE": env("TUTTU_YOUTH_NEW_PER_DEVICE", "10 per hour"),
-        "YOUTH_NEW_PER_ADDRESS": env("TUTTU_YOUTH_NEW_PER_ADDRESS", "400 per 10 minutes; 1000 per day"),
-        "PER_IDENTITY_LIMIT_ASK": env("TUTTU_ASK_AHEAD_PER_YOUTH", "10 per hour"),
-        "PER_ADDRESS_LIMIT": env("TUTTU_PER_ADDRESS_LIMIT", "1200 per hour"),
-        # Failed staff passwords: free failures per scope, then growing delays (2 s, 4 s ... at most this).
-        "LOGIN_FREE_FAILURES_PAIR": env_int("TUTTU_LOGIN_FREE_FAILURES_PAIR", 5),
-        "LOGIN_FREE_FAILURES_ADDRESS": env_int("TUTTU_LOGIN_FREE_FAILURES_ADDRESS", 20),
-        "LOGIN_FREE_FAILURES_ACCOUNT": env_int("TUTTU_LOGIN_FREE_FAILURES_ACCOUNT", 50),
-        "LOGIN_MAX_DELAY": env_int("TUTTU_LOGIN_MAX_DELAY", 900),
         # Rate limits follow the identity and the device first; a whole school class shares one address.
         "YOUTH_NEW_PER_DEVICE": env("TUTTU_YOUTH_NEW_PER_DEVICE", "10 per hour"),
         "YOUTH_NEW_PER_ADDRESS": env("TUTTU_YOUTH_NEW_PER_ADDRESS", "400 per 10 minutes; 1000 per day"),

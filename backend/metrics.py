@@ -131,9 +131,10 @@ def metrics():
         raise ApiError(404, "not_found", "Not found.")
     refresh_process_gauges()
     registry = CollectorRegistry()
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    directory = current_app.config.get("METRICS_MULTIPROC_DIR")
+    if directory:
         from prometheus_client import multiprocess
-        forget_dead_processes(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+        forget_dead_processes(directory)
         multiprocess.MultiProcessCollector(registry)
     else:
         for metric in PROCESS_METRICS:

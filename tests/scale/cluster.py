@@ -1,4 +1,4 @@
-"""Real processes for scale-out tests: gunicorn web processes, a redis-server of our own, PostgreSQL.
+"""Real processes for scale-out tests and benchmarks: gunicorn web processes, a redis-server of our own, PostgreSQL.
 
     cluster.web["a"].url      # http://127.0.0.1:<port>, one gevent gunicorn per web process
     cluster.redis.kill()      # kill -9 the redis-server this test run started (its own port), .start() again
@@ -19,8 +19,6 @@ import threading
 import time
 from pathlib import Path
 from urllib.parse import urlparse
-
-import pytest
 
 from tests.support import service_unavailable
 
@@ -312,30 +310,3 @@ class Socket:
             self.ws.close()
         except Exception:
             pass
-
-
-# --- fixtures ----------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def redis_server():
-    server = RedisServer().start()
-    yield server
-    server.kill()
-
-
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory, redis_server):
-    """Deployment "one": two web processes on PostgreSQL and our redis-server."""
-    url = postgres_url()
-    fresh_schema(url)
-    deployment = Deployment(tmp_path_factory.mktemp("scale"), url, redis_server.url, "one")
-    deployment.redis = redis_server
-    deployment.seed()
-    try:
-        for name in ("a", "b"):
-            deployment.start_web(name)
-        for web in deployment.web.values():
-            web.wait_ready()
-        yield deployment
-    finally:
-        deployment.stop()

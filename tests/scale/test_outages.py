@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.scale.conftest import free_port, postgres_url
+from tests.scale.cluster import free_port, postgres_url
 
 
 class Relay:

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from tests.scale.conftest import Client, Deployment, second_database, wait_for
+from tests.scale.cluster import Client, Deployment, second_database, wait_for
 
 
 def say_all(host, texts, prefix):
@@ -110,7 +110,7 @@ def test_a_block_on_one_process_bars_the_device_on_the_other(cluster, chat):
 def test_two_deployments_on_one_redis_never_see_each_other(cluster, chat, tmp_path_factory):
     other = Deployment(tmp_path_factory.mktemp("scale-two"), second_database(cluster.env["DATABASE_URL"]),
                        cluster.redis.url, "two")
-    from tests.scale.conftest import fresh_schema
+    from tests.scale.cluster import fresh_schema
     fresh_schema(other.env["DATABASE_URL"])
     other.seed()
     try:
