@@ -17,7 +17,7 @@ from flask import Blueprint
 from .actions import announce
 from ..clock import iso
 from .hub import hub
-from .moderation import hold_reason
+from .moderation import flag_reason, hold_reason
 from .planning import next_session, plan_sessions, session_payload, session_state_frame
 
 bp = Blueprint("chat_sessions", __name__)
@@ -171,7 +171,9 @@ def ask_ahead(session_id):
                                          state=ChatMessage.HELD, hold_reason=hold_reason(body.text) or "ask_ahead")
     if created:
         announce(message)
-    return jsonify(id=message.id, cid=body.cid, status=message.state, reason=message.hold_reason), 201 if created else 200
+    flag = {"flag": flag} if (flag := flag_reason(message.text)) else {}       # "may_need_help": show the helplines
+    return jsonify(id=message.id, cid=body.cid, status=message.state, reason=message.hold_reason, **flag), \
+        201 if created else 200
 
 
 CONCERN_READERS = (Staff.YOUTH_WORKER, Staff.ADMIN)   # and the staff of that session (host, roster)

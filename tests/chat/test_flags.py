@@ -1,8 +1,10 @@
 """A young person asking for help is not silenced: flagged messages are published in open mode,
 staff see them marked "may need help" and can record a safeguarding concern in one tap, the sender is
 shown the helplines; personal details are still held."""
+from datetime import timedelta
+
 from backend.chat import actions
-from backend.models import SafeguardingConcern
+from backend.models import SafeguardingConcern, utcnow
 
 HELP = "may_need_help"
 
@@ -88,3 +90,14 @@ def test_premoderation_still_holds_flagged_messages_and_marks_them(chat):
     assert ack["status"] == "held" and ack["reason"] == "premoderation" and ack["flag"] == HELP
     assert host.last("held")["flag"] == HELP
     assert host.last("welcome")["queue"] == [] and chat.staffer("officer").last("welcome")["queue"][0]["flag"] == HELP
+
+
+def test_an_ask_ahead_question_that_may_need_help_offers_the_helplines(as_role):
+    host = as_role("youth_worker")
+    start = (utcnow() + timedelta(minutes=10)).isoformat() + "Z"
+    session = host.post("/api/sessions", json={"starts_at": start, "minutes": 60}).json
+    teen = as_role("youth")
+    asked = teen.post(f"/api/sessions/{session['id']}/questions", json={"cid": "a1", "text": "mua kiusataan koulussa"})
+    assert asked.status_code == 201 and asked.json["reason"] == "ask_ahead" and asked.json["flag"] == HELP
+    plain = teen.post(f"/api/sessions/{session['id']}/questions", json={"cid": "a2", "text": "Is vaping legal at 16?"})
+    assert plain.status_code == 201 and "flag" not in plain.json

@@ -65,6 +65,7 @@ export function youthRoom(view, session, me, { observer }) {
       const result = await api.post(`/api/sessions/${encodeURIComponent(session.id)}/questions`, { cid, text });
       stream.upsert({ cid, mine: true, status: ownStatus(result.status, result.reason), reason: result.reason });
       stream.announcer.now(t('chat.status_waiting'));
+      if (result.flag === 'may_need_help') offerHelp(help, stream);
     } catch (err) {
       stream.upsert({ cid, mine: true, status: 'failed', error: errorMessage(err) });
     }
