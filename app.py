@@ -1,8 +1,7 @@
 """Tuttu. `python app.py` runs the embedded default (SQLite, in-process fan-out and jobs, demo data)."""
 import argparse
-import os
 
-if __name__ == "__main__" and os.environ.get("TUTTU_WORKER_CLASS", "gevent") == "gevent":
+if __name__ == "__main__":
     from gevent import monkey      # the embedded server runs gevent: patch before anything imports ssl/socket
     monkey.patch_all()
 
@@ -24,10 +23,11 @@ def main():
                 from backend.demo import seed_demo
                 logins = seed_demo()
                 print_logins(logins)
+    from backend.config import server_settings
     from backend.server import serve
-    host, port = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "5000"))
-    print(f"Tuttu is running at http://{host}:{port}  (Ctrl+C to stop)", flush=True)
-    serve(app, host, port, threads=int(os.environ.get("TUTTU_THREADS", "256")))
+    settings = server_settings()
+    print(f"Tuttu is running at http://{settings['host']}:{settings['port']}  (Ctrl+C to stop)", flush=True)
+    serve(app, settings["host"], settings["port"])
 
 
 if __name__ == "__main__":

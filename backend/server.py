@@ -2,10 +2,8 @@
 
 One worker process keeps the in-process broker and job consumer meaningful; gevent greenlets hold
 the WebSocket connections (tests/benchmarks/chat_fanout.py: about 54 KiB per idle chat socket against
-~200 KiB with gthread threads). TUTTU_WORKER_CLASS=gthread switches back. Production runs the
-Procfile's web and worker lines instead.
+~200 KiB with gthread threads). Production runs the Procfile's web and worker lines instead.
 """
-import os
 
 from gunicorn.app.base import BaseApplication
 
@@ -36,12 +34,11 @@ def _stop_jobs(server, worker):
     stop_in_process_consumer()
 
 
-def serve(app, host: str, port: int, threads: int = 256):
+def serve(app, host: str, port: int):
     options = {
         "bind": f"{host}:{port}",
         "workers": 1,
-        "worker_class": os.environ.get("TUTTU_WORKER_CLASS", "gevent"),
-        "threads": threads,
+        "worker_class": "gevent",         # app.py monkey-patches before anything else is imported
         "worker_connections": 10000,
         "timeout": 0,
         "graceful_timeout": 5,
