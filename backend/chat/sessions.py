@@ -171,8 +171,9 @@ def ask_ahead(session_id):
                                          state=ChatMessage.HELD, hold_reason=hold_reason(body.text) or "ask_ahead")
     if created:
         announce(message)
-    flag = {"flag": flag} if (flag := flag_reason(message.text)) else {}       # "may_need_help": show the helplines
-    return jsonify(id=message.id, cid=body.cid, status=message.state, reason=message.hold_reason, **flag), \
+    help_flag = flag_reason(message.text)                   # "may_need_help": the PWA shows the helplines
+    extra = {"flag": help_flag} if help_flag else {}
+    return jsonify(id=message.id, cid=body.cid, status=message.state, reason=message.hold_reason, **extra), \
         201 if created else 200
 
 
