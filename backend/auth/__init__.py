@@ -121,6 +121,10 @@ def login():
     if not staff.active:
         raise ApiError(403, "deactivated", "This account has been deactivated. Contact your city admin.")
     throttle.record_success(email, address)
+    from ..console import factors           # the second step, when this account has a second factor
+    if factors.needs_second_factor(staff):
+        factors.hold_login(staff)
+        raise ApiError(401, "second_factor_required", "Enter the code from your authenticator app.")
     staff.last_login_at = utcnow()
     staff.save(only=[Staff.last_login_at])
     start_login(staff, timedelta(hours=current_app.config["STAFF_LOGIN_HOURS"]))

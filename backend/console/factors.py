@@ -19,6 +19,7 @@ from ..api import Body, Line, api, json_body
 from ..db import db
 from ..errors import ApiError
 from ..models import AuditLog, RecoveryCode, Setting, Staff, StaffFactor, utcnow
+from ..security import limiter
 
 bp = Blueprint("console_factors", __name__)
 
@@ -209,3 +210,50 @@ def reset_factor_of(staff, admin):
         StaffFactor.delete().where(StaffFactor.staff == staff).execute()
         RecoveryCode.delete().where(RecoveryCode.staff == staff).execute()
         AuditLog.record(admin, "factor.reset", staff)
+
+
+# --- the login's second step ----------------------------------------------------------------------
+
+PENDING_KEY = "second_factor_pending"
+PENDING_SECONDS = 5 * 60
+PENDING_TRIES = 5
+
+
+def hold_login(staff):
+    """The password matched but a second factor is needed: remember who, for 5 minutes, in this session."""
+    session.pop("login", None)
+    session[PENDING_KEY] = {"staff": staff.id, "epoch": staff.session_epoch,
+                            "until": int(time.time()) + PENDING_SECONDS, "tries": 0}
+
+
+class SecondFactorBody(Body):
+    code: Line(40, min_length=6)
+
+
+@bp.post("/api/auth/second-factor")
+@limiter.limit("10 per minute")
+@api.validate(json=SecondFactorBody, tags=["auth"])
+def finish_login():
+    """The login's second step: a code from the authenticator app (or a recovery code) finishes it."""
+    from datetime import timedelta
+    from flask import current_app
+    from ..auth import me_payload, start_login
+    pending = session.get(PENDING_KEY) or {}
+    staff = Staff.get_or_none(Staff.id == pending.get("staff")) if pending else None
+    if (staff is None or pending.get("until", 0) < time.time() or staff.session_epoch != pending.get("epoch")
+            or not staff.active):
+        session.pop(PENDING_KEY, None)
+        raise ApiError(401, "login_required", "Log in with your e-mail and password first.")
+    if not check_code(staff, json_body().code):
+        pending["tries"] = pending.get("tries", 0) + 1
+        if pending["tries"] >= PENDING_TRIES:
+            session.pop(PENDING_KEY, None)
+            raise ApiError(401, "login_required", "Too many wrong codes. Log in again.")
+        session[PENDING_KEY] = pending
+        raise ApiError(422, "invalid", "That code doesn't match.", {"code": "doesn't match"})
+    session.pop(PENDING_KEY, None)
+    staff.last_login_at = utcnow()
+    staff.save(only=[Staff.last_login_at])
+    start_login(staff, timedelta(hours=current_app.config["STAFF_LOGIN_HOURS"]))
+    mark_checked()
+    return jsonify(me_payload())

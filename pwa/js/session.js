@@ -48,6 +48,11 @@ export async function login(email, password) {
   return changed(await api.post('/api/auth/login', { email, password }));
 }
 
+/** The login's second step: a code from the authenticator app (after login() failed with second_factor_required). */
+export async function finishLogin(code) {
+  return changed(await api.post('/api/auth/second-factor', { code }));
+}
+
 /** Log out and forget everything this device cached for this person. */
 export async function logout() {
   await api.post('/api/auth/logout', {});

@@ -3,7 +3,7 @@
 import { navigate } from '../router.js';
 import { t } from '../i18n.js';
 import { h, heading, field, showFieldErrors, toast } from '../ui.js';
-import { login } from '../session.js';
+import { login, finishLogin } from '../session.js';
 
 const MESSAGES = { bad_credentials: 'login.bad_credentials', deactivated: 'login.deactivated' };
 
@@ -35,6 +35,7 @@ export async function loginScreen(view, params, query) {
       toast(t('login.welcome', { name: me.name || email }));
       navigate(safeNext(query), { replace: true });
     } catch (err) {
+      if (err.code === 'second_factor_required') { askForCode(view, query, email); return; }
       if (err.status === 422) showFieldErrors(form, { email: t('login.email_invalid') });
       problem.textContent = t(MESSAGES[err.code] || (err.status === 429 ? 'shell.error_rate_limited' : 'login.failed'));
       problem.hidden = false;
@@ -43,4 +44,32 @@ export async function loginScreen(view, params, query) {
     }
   });
   view.append(heading(t('login.title')), h('p', {}, t('login.intro')), form);
+}
+
+/** The second step for accounts with a second factor: a code from the authenticator app or a recovery code. */
+function askForCode(view, query, email) {
+  const submit = h('button', { type: 'submit', class: 'button button-block' }, t('login.code_submit'));
+  const form = h('form', { class: 'card', novalidate: true },
+    h('p', {}, t('login.code_intro')),
+    field({ id: 'code', label: t('login.code_label'), hint: t('login.code_hint'), inputmode: 'numeric',
+      autocomplete: 'one-time-code', required: true, maxlength: '40' }),
+    submit);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const code = form.elements.code.value.replace(/\s/g, '');
+    if (code.length < 6) { showFieldErrors(form, { code: t('login.code_hint') }); return; }
+    submit.disabled = true;
+    try {
+      const me = await finishLogin(code);
+      toast(t('login.welcome', { name: me.name || email }));
+      navigate(safeNext(query), { replace: true });
+    } catch (err) {
+      if (err.status === 401) { toast(t('login.code_expired')); navigate(location.pathname + location.search, { replace: true }); return; }
+      showFieldErrors(form, { code: err.status === 422 ? t('login.code_wrong') : t('login.failed') });
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  view.replaceChildren(heading(t('login.title')), form);
+  form.elements.code.focus();
 }
