@@ -35,17 +35,16 @@ STREET = re.compile(
     + r"|\b\w+\s+(?:%s)%s" % (EN_NAMED, HOUSE)                           # Baker street 12
     + r"|(?:%s)\s*[\w'ʼ.-]+(?:\s+[\w'ʼ.-]+)?,?%s" % (UK_WORDS, HOUSE),   # вулиці Шевченка 5
     re.IGNORECASE | re.UNICODE)
-HOUSE_NUMBER_WORD = re.compile(r"(?:\bnro|\bnr|№)\.?\s*\d{1,4}\b", re.I)
 ADDRESS_WORD = re.compile(
     r"(?:\b(?:mun|minun|meiän|meidän|my|our|min|mitt|vår|mit|vores)\s+(?:osoite|osote|osoitteemme|adressi|"
     r"address|addy|adress|adressen|adresse)|\bosoitteeni|\bosotteeni|\b(?:моя|мою|наша)\s+адрес\w*)"
     r"[^\d\n]{0,40}\d{1,4}", re.I)
 LIVE_AT = re.compile(
     r"\b(?:asun|asutaan|bor|jag bor|jeg bor|i live|живу|мешкаю)\s+(?:(?:at|on|in|på|i|на|по|у)\s+)?"
-    r"[\w'ʼ-]{3,}(?:\s+[\w'ʼ-]{3,})?\s+(?:nro\.?\s*|nr\.?\s*|no\.?\s*|№\s*)?\d{1,4}(?!\d)(?:\s?[a-h]\b)?(?!%s)(?!\s*[\d:.,]\d)"
+    r"[\w'ʼ-]{3,}(?:\s+[\w'ʼ-]{3,})?\s+(?:nro\.?\s*|nr\.?\s*|no\.?\s*|№\s*)?\d{1,3}(?!\d)(?:\s?[a-h]\b)?(?!%s)"
+    r"(?!\s*[\d:.,]\d)(?!\.\s+\w)"
     % UNIT, re.I)
 
 
 def has_address(text: str) -> bool:
-    return bool(STREET.search(text) or HOUSE_NUMBER_WORD.search(text) or ADDRESS_WORD.search(text)
-                or LIVE_AT.search(text))
+    return bool(STREET.search(text) or ADDRESS_WORD.search(text) or LIVE_AT.search(text))
