@@ -105,9 +105,9 @@ def swap_axes(geometry):
     return shapely.transform(geometry, lambda xy: xy[:, ::-1])
 
 
-def to_wgs84(geoms: list, system: SourceSystem, reference=None) -> list:
+def to_wgs84(geoms: list, system: SourceSystem, references=()) -> list:
     """The geometries in WGS84 longitude, latitude; CoordinateProblem if the file's axes are swapped, or it
-    is projected without saying so. `reference` is a (lon, lat) where the city is (its sectors, or its time zone).
+    is projected without saying so. `references`: (lon, lat) points where the city is (its time zone, its sectors).
     Features whose coordinates are out of range are left for the per-feature check."""
     if not geoms:
         return geoms
@@ -126,7 +126,7 @@ def to_wgs84(geoms: list, system: SourceSystem, reference=None) -> list:
                     "file has no 'crs' member saying in which system: add one, e.g. \"crs\": {\"type\": \"name\", "
                     "\"properties\": {\"name\": \"urn:ogc:def:crs:EPSG::3067\"}}")
             return geoms
-        if reference is not None:
+        for reference in references:
             here, swapped = distance_km(_centre(bounds), reference), distance_km(_centre(bounds)[::-1], reference)
             if swapped < SWAP_NEAR_KM and here > 3 * max(swapped, 100):
                 lon, lat = _centre(bounds)

@@ -23,7 +23,7 @@ from .repair import DEFAULT_TOLERANCE_M, Coverage, grouped, polygonal, repair_ri
 
 MAX_VERTICES = 2_000_000          # the whole file (a 5,000-feature postal-area file has a few hundred thousand)
 MAX_FEATURE_VERTICES = 500_000
-SAME_OUTLINE_M2 = 1.0             # outlines that differ by less than this are unchanged
+SAME_OUTLINE_M = 0.01             # outlines that differ by less than a centimetre on average are unchanged
 STORED_DIGITS = 8                 # about a millimetre
 
 
@@ -118,12 +118,13 @@ def _parse_feature(index, feature, name_key) -> SectorDraft:
                        props_.office_hours(props.get("office_hours")), props_.text(props, "description", 2000))
 
 
-def _reference_point(existing):
-    """Where the city is: its sectors on the map, or its time zone's principal city."""
+def _reference_points(existing) -> list:
+    """Where the city is: its time zone's principal city, and its sectors on the map."""
+    points = [zone_point(current_app.config.get("TIMEZONE", "Europe/Helsinki"))]
     if existing:
         west, south, east, north = shapely.total_bounds([shape(s.geometry) for s in existing])
-        return ((west + east) / 2, (south + north) / 2)
-    return zone_point(current_app.config.get("TIMEZONE", "Europe/Helsinki"))
+        points.append(((west + east) / 2, (south + north) / 2))
+    return [p for p in points if p is not None]
 
 
 def _fingerprint_geometry(geometry) -> str:
@@ -270,7 +271,7 @@ def read_collection(data, tolerance_m=DEFAULT_TOLERANCE_M, name_key=None, keep=(
     if total > MAX_VERTICES:
         raise ImportRefused({"file": f"has {total:,} points; at most {MAX_VERTICES:,} in all"})
     try:
-        lonlat = to_wgs84([d.geometry for d in drafts], system, _reference_point(list(keep) or list(Sector.active())))
+        lonlat = to_wgs84([d.geometry for d in drafts], system, _reference_points(list(keep) or list(Sector.active())))
     except CoordinateProblem as problem:
         raise ImportRefused({"file": str(problem)})
     for draft, geometry in zip(drafts, lonlat):
@@ -295,7 +296,7 @@ def _repair(drafts, keep, tolerance_m, problems):
         return [], []
     keep = list(keep)
     kept_shapes = [shape(s.geometry) for s in keep]
-    metres = LocalMetres.around([d.geometry for d in drafts] + kept_shapes)
+    metres = LocalMetres.around([d.geometry for d in drafts])
     ring_repairs = Coverage([], [], tolerance_m, lonlat=metres.lonlat)
     usable = []
     for draft in drafts:
@@ -355,7 +356,8 @@ def _changes(draft, sector) -> list:
         old = polygonal(shapely.make_valid(old))
     if _fingerprint_geometry(draft.geometry) != _fingerprint_geometry(old):
         metres = LocalMetres.around([draft.geometry])
-        if metres.to_metres(draft.geometry).symmetric_difference(metres.to_metres(old)).area >= SAME_OUTLINE_M2:
+        new_m, old_m = metres.to_metres(draft.geometry), metres.to_metres(old)
+        if new_m.symmetric_difference(old_m).area >= SAME_OUTLINE_M * max(old_m.length, 1.0):
             found.append("outline")
     if draft.postcodes != sector.postcodes():
         found.append("postcodes")
