@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-I18N = Path(__file__).resolve().parent.parent / "pwa" / "i18n"
-JS = Path(__file__).resolve().parent.parent / "pwa" / "js"
+I18N = Path(__file__).resolve().parents[2] / "pwa" / "i18n"
+JS = Path(__file__).resolve().parents[2] / "pwa" / "js"
 LANGUAGES = ["en", "fi", "sv", "da", "uk"]
 # The CLDR plural categories each language uses for whole numbers (what Intl.PluralRules returns).
 PLURAL_CATEGORIES = {"en": {"one", "other"}, "fi": {"one", "other"}, "sv": {"one", "other"},
