@@ -15,6 +15,7 @@ from .retention import plan_sessions_job, purge_chat
 def init_app(app):
     options = app.config.setdefault("SOCK_SERVER_OPTIONS", {})
     options.setdefault("max_message_size", app.config["CHAT_MAX_FRAME_BYTES"])    # larger frames: close 1009
+    options.setdefault("event_class", ws.YieldingEvent)
     for module in (sessions, schedule, answers, ws):
         app.register_blueprint(module.bp)
     ws.sock.init_app(app)

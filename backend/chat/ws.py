@@ -7,6 +7,8 @@ frame budget (budget.py) that is spent before any parsing.
 """
 import hashlib
 import logging
+import threading
+import time
 
 from flask import Blueprint, abort, current_app, g, request
 from flask_login import current_user
@@ -26,6 +28,16 @@ sock = Sock()
 
 SILENCE_LIMIT = 60          # seconds without any frame from the client
 MAX_ID = 2**63 - 1          # ids and seqs are 64-bit in the database
+
+
+class YieldingEvent(threading.Event):
+    """simple_websocket's reader sets its event once per received message. Yielding there lets the other
+    sockets run while one client floods: under gevent a greenlet that always has data to read would
+    otherwise never switch, and the frame budget (applied by the socket's handler) would never get a turn."""
+
+    def set(self):
+        super().set()
+        time.sleep(0)
 
 
 def device_of(req) -> str | None:
