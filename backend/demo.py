@@ -1,16 +1,19 @@
-"""The demo city: six sectors of Oulu with two officers each, youth workers, youth centres, an admin.
+"""The demo city: eight real districts of central Helsinki (the city's open data, CC BY 4.0; see
+backend/sectors/demo/README.md) as sectors with two officers each, youth workers, youth centres, an admin.
 
 Features add their own demo content in their init_app with `add_demo_step(app, order, step)`; each step
 receives the DemoCity, in order, inside one transaction.
 Passwords are random, returned once to be printed, never stored in plain text.
 """
+import json
 import secrets
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from flask import current_app
 
 from .db import db
-from .models import Sector, SectorPostcode, Staff, YouthCentre, utcnow
+from .models import Sector, SectorMap, SectorPostcode, Staff, YouthCentre, utcnow
 
 def add_demo_step(app, order: int, step):
     """Register step(city: DemoCity), which adds a feature's demo content, on this app."""
@@ -29,21 +32,34 @@ class DemoCity:
     now: object = None
 
 
-# name, slug, postcodes, officer names; a 3 x 2 grid of cells around Oulu's centre
+# name, slug, postcodes, officer names; the outlines are the City of Helsinki's (DEMO_MAP)
 SECTORS = [
-    ("Keskusta", "keskusta", ["90100", "90101"], ["Aino Korhonen", "Mikko Virtanen"]),
-    ("Tuira", "tuira", ["90500", "90501"], ["Sanna Mäkinen", "Juha Nieminen"]),
-    ("Raksila", "raksila", ["90130", "90131"], ["Laura Heikkinen", "Antti Koskinen"]),
-    ("Toppila", "toppila", ["90510", "90520"], ["Emilia Järvinen", "Ville Lehtonen"]),
-    ("Kaukovainio", "kaukovainio", ["90570", "90580"], ["Oona Hämäläinen", "Teemu Laine"]),
-    ("Hiukkavaara", "hiukkavaara", ["90650", "90660"], ["Iida Rantanen", "Jussi Salminen"]),
+    ("Kluuvi", "kluuvi", ["00100"], ["Aino Korhonen", "Mikko Virtanen"]),
+    ("Kallio", "kallio", ["00530", "00500"], ["Sanna Mäkinen", "Juha Nieminen"]),
+    ("Kamppi", "kamppi", ["00180"], ["Laura Heikkinen", "Antti Koskinen"]),
+    ("Punavuori", "punavuori", ["00120", "00150"], ["Emilia Järvinen", "Ville Lehtonen"]),
+    ("Ullanlinna", "ullanlinna", ["00140"], ["Oona Hämäläinen", "Teemu Laine"]),
+    ("Kruununhaka", "kruununhaka", ["00170"], ["Iida Rantanen", "Jussi Salminen"]),
+    ("Katajanokka", "katajanokka", ["00160"], ["Venla Koivisto", "Eetu Lindholm"]),
+    ("Kaartinkaupunki", "kaartinkaupunki", ["00130"], ["Helmi Aaltonen", "Onni Karjalainen"]),
 ]
-ORIGIN_LON, ORIGIN_LAT, CELL_LON, CELL_LAT = 25.40, 64.99, 0.06, 0.025
+DEMO_CITY = "Helsinki"
+DEMO_MAP = Path(__file__).parent / "sectors" / "demo" / "helsinki_districts.geojson"
+ORIGIN_LON, ORIGIN_LAT, CELL_LON, CELL_LAT = 25.40, 64.99, 0.06, 0.025       # cell_polygon (benchmarks)
 OFFICE_HOURS = [{"day": 0, "opens": "12:00", "closes": "16:00"}, {"day": 2, "opens": "14:00", "closes": "18:00"},
                 {"day": 4, "opens": "10:00", "closes": "12:00"}]
 
 
+def demo_outlines() -> tuple[dict, str]:
+    """{name: GeoJSON geometry} of the demo districts, read and repaired like any import; and the attribution."""
+    from .sectors.importing import read_collection
+    data = json.loads(DEMO_MAP.read_text(encoding="utf-8"))
+    drafts, _ = read_collection(data)
+    return {draft.name: draft.geometry.__geo_interface__ for draft in drafts}, data["attribution"]
+
+
 def cell_polygon(index: int) -> dict:
+    """A rectangle of a 3-column grid (synthetic maps for benchmarks)."""
     col, row = index % 3, index // 3
     west, south = ORIGIN_LON + col * CELL_LON, ORIGIN_LAT + row * CELL_LAT
     east, north = west + CELL_LON, south + CELL_LAT
@@ -60,11 +76,13 @@ def _login(city, role, email, name, **fields):
 
 def seed_city(city: DemoCity):
     city.admin = _login(city, Staff.ADMIN, "admin@demo.tuttu.fi", "Kaisa Admin", title="City admin")
+    outlines, attribution = demo_outlines()
+    SectorMap.changed(attribution=attribution)
     for index, (name, slug, postcodes, officers) in enumerate(SECTORS):
-        sector = Sector.create(slug=slug, name=name, geometry=cell_polygon(index),
+        sector = Sector.create(slug=slug, name=name, geometry=outlines[name],
                                contact_phone=f"+358 29 541 {6100 + index}",
                                contact_email=f"{slug}@demo.tuttu.fi", office_hours=OFFICE_HOURS,
-                               description=f"Local police officers of {name}, Oulu.")
+                               description=f"Local police officers of {name}, {DEMO_CITY}.")
         for code in postcodes:
             SectorPostcode.create(postcode=code, sector=sector)
         city.sectors.append(sector)
@@ -75,8 +93,8 @@ def seed_city(city: DemoCity):
                 title="Community police officer" if n == 0 else "Sector officer", languages="fi,en",
                 bio=f"I work in {name}. Ask me about traffic, safety or anything that worries you."))
     for n, (centre_name, sector) in enumerate([("Nuorisotalo Kupla", city.sectors[0]),
-                                                ("Nuorisotalo Tuiran Tupa", city.sectors[1])]):
-        centre = YouthCentre.create(name=centre_name, address=f"Nuorisotie {n + 1}, Oulu", sector=sector)
+                                                ("Nuorisotalo Kallion Tupa", city.sectors[1])]):
+        centre = YouthCentre.create(name=centre_name, address=f"Nuorisotie {n + 1}, {DEMO_CITY}", sector=sector)
         city.centres.append(centre)
         city.organisers.append(_login(city, Staff.ORGANISER, f"organiser{n + 1}@demo.tuttu.fi",
                                       ["Hanna Ojala", "Petri Kallio"][n], youth_centre=centre,
