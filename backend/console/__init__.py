@@ -1,9 +1,9 @@
 """The city's staff console: staff sign-up and invites, the admin's staff list, youth centres, settings,
 the audit log, the staff home and second factors; staff accounts on the CLI."""
-from . import audit, centres, factors, home, settings, staff
+from . import audit, centres, factors, home, reports, settings, staff
 from .commands import COMMANDS
 
-BLUEPRINTS = (staff.bp, factors.bp, centres.bp, settings.bp, audit.bp, home.bp)
+BLUEPRINTS = (staff.bp, factors.bp, centres.bp, settings.bp, audit.bp, home.bp, reports.bp)
 
 
 def init_app(app):
