@@ -10,9 +10,12 @@ and the sender is told why it waits.
 A flagged message is published as usual; staff see it marked, the youth sees the helplines.
 """
 import re
+import time
 from functools import lru_cache
 from pathlib import Path
 
+from ..db import db
+from ..models import Setting
 from ..text import fold
 from .normalise import normalise
 from .pii import pii_kind
@@ -46,10 +49,40 @@ def _word_pattern(word: str, inside: bool) -> str:
     return re.escape(word) + (r"\S*" if len(word) >= 4 else "")
 
 
-@lru_cache(maxsize=2)
+CITY_WORDS_SECONDS = 30          # how often a process reads the city's own words again
+_city = {"at": float("-inf"), "entries": {}}
+
+
+def city_entries(kind: str) -> tuple[tuple[str, ...], ...]:
+    """The words the city added in the console (settings "wordlist.<kind>.<lang>"), read at most every 30 s;
+    none when there is no database (the corpus benchmark)."""
+    if time.monotonic() - _city["at"] > CITY_WORDS_SECONDS or _city.get("db") is not db.obj:
+        found = {"hold": set(), "flag": set()}
+        if db.obj is not None:
+            for key, words in Setting.starting_with("wordlist.").items():
+                for line in words or []:
+                    tokens = tuple(TOKEN.findall(fold(line)))
+                    if tokens and key.split(".")[1] in found:
+                        found[key.split(".")[1]].add(tokens)
+        _city.update(at=time.monotonic(), db=db.obj, entries={k: tuple(sorted(v)) for k, v in found.items()})
+    return _city["entries"].get(kind, ())
+
+
+def forget_city_words():
+    """Read the city's words again on next use (the console saved a list)."""
+    _city["at"] = float("-inf")
+
+
 def listed(kind: str) -> re.Pattern:
-    """One regex for every entry of `kind`, matched against folded tokens joined by single spaces."""
-    entry_patterns = (" ".join(_word_pattern(word, kind == "flag") for word in entry) for entry in entries(kind))
+    """One regex for every entry of `kind` (built in and the city's), matched against folded tokens joined
+    by single spaces."""
+    return _listed(kind, city_entries(kind))
+
+
+@lru_cache(maxsize=8)
+def _listed(kind: str, city: tuple) -> re.Pattern:
+    entry_patterns = (" ".join(_word_pattern(word, kind == "flag") for word in entry)
+                      for entry in sorted(set(entries(kind)) | set(city)))
     return re.compile(r"(?<!\S)(?:%s)(?!\S)" % "|".join(entry_patterns))
 
 
@@ -77,7 +110,11 @@ def hold_reason(text: str) -> str | None:
     return pii_kind(text, normalised)
 
 
-@lru_cache(maxsize=4096)
 def flag_reason(text: str) -> str | None:
     """"may_need_help" when the message touches harm, abuse, self-harm, sexual offences or drugs."""
+    return _flag_reason(text, city_entries("flag"))
+
+
+@lru_cache(maxsize=4096)
+def _flag_reason(text: str, city: tuple) -> str | None:
     return MAY_NEED_HELP if uses_listed("flag", normalise(text)) else None

@@ -145,3 +145,15 @@ def test_retention_from_the_console_is_what_the_purge_uses(app, city, as_role):
     admin.put("/api/console/settings/retention", {"chat_keep_days": 14})
     with app.app_context():
         assert purge_chat(now)["published"] == 1
+
+
+def test_the_citys_words_hold_and_flag_chat_messages(app, city, as_role):
+    from backend.chat.moderation import flag_reason, hold_reason
+    admin = as_role("admin")
+    with app.app_context():
+        assert hold_reason("tämä on kurpitsalyhty") is None and flag_reason("pelottaa kotona") is None
+    saved = admin.put("/api/console/settings/word-lists/fi", {"hold": ["kurpitsalyhty"], "flag": ["pelottaa kotona"]})
+    assert saved.status_code == 200
+    with app.app_context():
+        assert hold_reason("tämä on KURPITSALYHTY!") == "word"
+        assert flag_reason("minua pelottaa kotona") == "may_need_help"
