@@ -10,6 +10,7 @@ import { homeScreen, addHomeSection, renderHomeFeed } from './feed/home.js';
 import { meScreen, addMeSection } from './account/me.js';
 import { loginScreen } from './account/login.js';
 import { finderScreen, mySectorScreen, sectorScreen, officerScreen } from './sectors/sectors.js';
+import { renderSectorMoves, renderMapCredits } from './sectors/notices.js';
 import { lobby, room } from './chat/chat.js';
 import { archive } from './chat/answers.js';
 import { meetupList, meetupDetail } from './meetups/meetups.js';
@@ -79,8 +80,10 @@ export function registerScreens() {
   notFound(notFoundScreen);
 
   // Sections on Home (lower order first) and on Me
+  addHomeSection({ id: 'sector-moves', order: 1, render: renderSectorMoves });
   addHomeSection({ id: 'meetup', order: 5, render: renderNextMeetup });
   addHomeSection({ id: 'feed', order: 10, render: renderHomeFeed });
   addMeSection({ id: 'push', order: 10, render: renderReminders });
   addMeSection({ id: 'staff', order: 5, render: renderStaffLinks });
+  addMeSection({ id: 'map', order: 90, render: renderMapCredits });
 }

@@ -79,7 +79,24 @@ export function geometryPath(geometry, project) {
   }).join('') + 'Z').join('')).join('');
 }
 
-/** A point for the sector's label: the centre of its largest outer ring's bounding box, nudged inside. */
+/** The area-weighted centre of a closed ring (null for a ring without area). */
+export function ringCentroid(ring) {
+  let area = 0;
+  let cx = 0;
+  let cy = 0;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i, i += 1) {
+    const cross = ring[j][0] * ring[i][1] - ring[i][0] * ring[j][1];
+    area += cross;
+    cx += (ring[j][0] + ring[i][0]) * cross;
+    cy += (ring[j][1] + ring[i][1]) * cross;
+  }
+  return area ? [cx / (3 * area), cy / (3 * area)] : null;
+}
+
+/**
+ * A point for the sector's label, inside its largest part: the part's centre of area if that is inside
+ * (a real district usually), else the middle of the widest horizontal run through it (a crescent or an L).
+ */
 export function labelPoint(geometry) {
   let best = null;
   let bestArea = -1;
@@ -87,11 +104,27 @@ export function labelPoint(geometry) {
     const xs = ring.map((p) => p[0]);
     const ys = ring.map((p) => p[1]);
     const area = (Math.max(...xs) - Math.min(...xs)) * (Math.max(...ys) - Math.min(...ys));
-    if (area > bestArea) { bestArea = area; best = [(Math.max(...xs) + Math.min(...xs)) / 2, (Math.max(...ys) + Math.min(...ys)) / 2]; }
+    if (area > bestArea) { bestArea = area; best = ring; }
   }
-  if (best && !pointInGeometry(best[0], best[1], geometry)) {
-    const ring = outerRings(geometry)[0];
-    best = ring.reduce((sum, p) => [sum[0] + p[0] / ring.length, sum[1] + p[1] / ring.length], [0, 0]);
+  if (!best) return null;
+  const centre = ringCentroid(best);
+  if (centre && pointInGeometry(centre[0], centre[1], geometry)) return centre;
+  const ys = best.map((p) => p[1]);
+  const [south, north] = [Math.min(...ys), Math.max(...ys)];
+  let widest = null;
+  for (let step = 1; step < 10; step += 1) {
+    const lat = south + ((north - south) * step) / 10;
+    const crossings = [];
+    for (let i = 0, j = best.length - 1; i < best.length; j = i, i += 1) {
+      const [xi, yi] = best[i];
+      const [xj, yj] = best[j];
+      if ((yi > lat) !== (yj > lat)) crossings.push(xi + ((lat - yi) * (xj - xi)) / (yj - yi));
+    }
+    crossings.sort((a, b) => a - b);
+    for (let k = 0; k + 1 < crossings.length; k += 2) {
+      const width = crossings[k + 1] - crossings[k];
+      if (!widest || width > widest.width) widest = { width, point: [(crossings[k] + crossings[k + 1]) / 2, lat] };
+    }
   }
-  return best;
+  return widest ? widest.point : best[0];
 }

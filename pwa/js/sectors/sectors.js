@@ -8,7 +8,7 @@ import { t, currentLanguage, cityTimeZone } from '../i18n.js';
 import { h, heading, spinner, emptyState, errorState, offlineNote, toast, announce, field, showFieldErrors,
   errorMessage } from '../ui.js';
 import { getMe, becomeYouth } from '../session.js';
-import { findSector, mapProjection, geometryPath, labelPoint } from './geo.js';
+import { findSector, mapProjection, geometryPath, labelPoint, bounds } from './geo.js';
 import { avatar, verifiedBadge, renderFeed, put } from '../feed/posts.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -102,8 +102,14 @@ function sectorMap(collection, here = null) {
     const point = labelPoint(feature.geometry);
     if (!point) continue;
     const [x, y] = projection.project(point);
-    map.append(svg('text', { x: x.toFixed(1), y: y.toFixed(1), class: 'sector-label', 'text-anchor': 'middle',
-      'aria-hidden': 'true' }, feature.properties.name));
+    // Small districts get smaller names (never below what a phone shows legibly at full width).
+    const [west, , east] = bounds({ features: [feature] });
+    const widthUnits = Math.abs(projection.project([east, point[1]])[0] - projection.project([west, point[1]])[0]);
+    const size = Math.max(18, Math.min(34, (1.6 * widthUnits) / Math.max(feature.properties.name.length, 4)));
+    const label = svg('text', { x: x.toFixed(1), y: y.toFixed(1), class: 'sector-label', 'text-anchor': 'middle',
+      'dominant-baseline': 'middle', 'aria-hidden': 'true' }, feature.properties.name);
+    label.style.fontSize = `${size.toFixed(0)}px`;
+    map.append(label);
   }
   if (here && projection.contains(here[0], here[1])) {
     const [x, y] = projection.project(here);
@@ -154,6 +160,7 @@ export async function finderScreen(view, params, query, ctx) {
     offlineNote(collection) || '',
     h('section', { 'aria-labelledby': 'map-title' }, h('h2', { id: 'map-title' }, t('sectors.map_title')),
       h('p', { class: 'muted' }, t('sectors.map_hint')), mapHolder,
+      collection.attribution ? h('p', { class: 'muted map-credit' }, t('sectors.map_credit', { source: collection.attribution })) : '',
       locationButton(collection, (here) => mapHolder.replaceChildren(sectorMap(collection, here)))),
     h('section', { 'aria-labelledby': 'all-title' }, h('h2', { id: 'all-title' }, t('sectors.all_title')), list));
 }
