@@ -115,6 +115,7 @@ class RedisBroker(LocalBroker):
         while not self._stop.is_set():
             pubsub = None
             try:
+                self._resubscribe.clear()           # this new subscription is the fresh start a publish asked for
                 pubsub = self.redis.pubsub()
                 pubsub.psubscribe(self.prefix + "*")
                 while not self._stop.is_set():
@@ -142,7 +143,6 @@ class RedisBroker(LocalBroker):
             delay = min(delay * 2, BACKOFF_MAX)
 
     def _mark_up(self):
-        self._resubscribe.clear()
         with self._lock:
             was, down_since = self.state, self.since
             self.state, self.since, self.error = "ok", time.time(), None
