@@ -3,10 +3,11 @@
 `normalise(text)`: Unicode NFKC, format characters (soft hyphens, zero-width characters) removed,
 look-alike letters inside Latin words mapped to Latin (confusables table), look-alike letters inside
 numbers mapped to digits ("O4O l23"), and digits written as words in fi/sv/da/uk/en ("nolla neljä
-nolla ...") turned into digits when three or more follow each other.
+nolla ...") turned into digits when three or more follow each other, and letters written apart
+("s n a p") joined.
 
-`spell_out(text)`: the normalised text with "at" and "dot" spellings ("(at)", " ät ", "собака",
-" piste ", "[dot]") replaced by "@" and ".", for the e-mail and link rules only.
+`spell_out(text)`: the normalised text with "at", "dot" and "underscore" spellings ("(at)", " ät ",
+"собака", " piste ", "[dot]", " alaviiva ") replaced by "@", "." and "_", for the e-mail and handle rules.
 """
 import re
 import unicodedata
@@ -30,6 +31,9 @@ DIGIT_LOOKALIKES = str.maketrans("OoQDIl|!SsZzBbGg", "0000111155228866")
 TOKEN = re.compile(r"\S+")
 HETU_SHAPE = re.compile(r"\d{6}[-+A-FU-Y]?\d{3}[0-9A-Y]", re.I)
 RUN_GAP = re.compile(r"^[\s,.;:/-]*$")
+SPACED_LETTERS = re.compile(r"(?<!\S)(?:[^\W\d_] ){2,}[^\W\d_](?!\S)")          # "s n a p" -> "snap"
+UNDERSCORE = re.compile(r"(?<=\w)\s+(?:underscore|alaviiva|understreck|understregning|bundstreg|підкреслення)\s+"
+                        r"(?=\w)", re.I)
 
 AT_WORDS = r"at|ät|æt|at-merkki|miukumauku|kissanhäntä|snabel-?a|snabela|собака|равлик|ет"
 DOT_WORDS = r"dot|piste|pisteen|punkt|punktum|prik|крапка|точка|dotti"
@@ -94,9 +98,10 @@ def normalise(text: str) -> str:
     """The form every hold rule reads (see the module docstring)."""
     text = strip_invisible(unicodedata.normalize("NFKC", text))
     text = TOKEN.sub(lambda m: _digitise(_latinise_mixed(m.group())), text)
+    text = SPACED_LETTERS.sub(lambda m: m.group().replace(" ", ""), text)
     return _number_words(text)
 
 
 def spell_out(normalised: str) -> str:
     """"aino (at) gmail piste com" -> "aino@gmail.com" (only for the e-mail and link rules)."""
-    return DOT.sub(".", AT.sub("@", normalised))
+    return UNDERSCORE.sub("_", DOT.sub(".", AT.sub("@", normalised)))
