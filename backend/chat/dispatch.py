@@ -11,7 +11,16 @@ from flask import current_app
 from ..models import utcnow
 from . import budget
 from . import frames as F
-from .actions import answer, claim, concern, load_session, metoo, report, say, staff_note
+from .actions import (
+    answer,
+    claim,
+    concern,
+    load_session,
+    metoo,
+    report,
+    say,
+    staff_note,
+)
 from .frames import FrameError
 from .host_actions import moderate
 from .store import db_connection

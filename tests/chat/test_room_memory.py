@@ -80,3 +80,19 @@ def test_a_new_staff_member_appears_in_the_roster_of_later_welcomes(chat):
     chat.staffer("officer")
     after = chat.observer().frames[0]["session"]["staff"]
     assert len(after) == len(before) + 1
+
+
+def test_reports_of_one_message_reach_staff_as_one_item_with_a_count(chat):
+    host = chat.staffer()
+    host.send("moderate", action="mode", mode="open")
+    teen = chat.youth()
+    teen.send("say", cid="a", text="something rude")
+    watchers = [chat.youth() for _ in range(3)]
+    for n, watcher in enumerate(watchers, start=1):
+        assert watcher.send("report", seq=1, reason="rude")["status"] == "reported"
+        assert {k: host.last("report")[k] for k in ("seq", "count")} == {"seq": 1, "count": n}
+    assert len({f["id"] for f in host.of("report")}) == 1          # the same item, counted up
+    late = chat.staffer("admin")
+    assert [(r["seq"], r["count"]) for r in late.frames[0]["reports"]] == [(1, 3)]
+    host.send("moderate", action="dismiss_report", report_id=host.last("report")["id"])
+    assert Peer(chat.id, "staff", staff=chat.staff["admin"]).join().frames[0]["reports"] == []
