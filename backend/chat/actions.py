@@ -105,8 +105,11 @@ def welcome(session, conn, room) -> dict:
         body["muted_until"] = F.iso(until) if until else None
     if conn.role == "staff":
         body["queue"] = [F.queue_item(m) for m in ChatMessage.queue(session.id)]
-        body["reports"] = [F.report_item(r) for r in Report.select().join(ChatMessage).where(
-            ChatMessage.session == session.id, Report.resolved_at.is_null())]
+        reports = {}                       # one item per reported message, the first report's id and reason
+        for r in Report.select().join(ChatMessage).where(ChatMessage.session == session.id,
+                                                         Report.resolved_at.is_null()).order_by(Report.id):
+            reports.setdefault(r.message_id, {**F.report_item(r), "count": 0})["count"] += 1
+        body["reports"] = list(reports.values())
         body["claims"] = {str(m.seq): {"id": m.claimed_by.id, "name": m.claimed_by.name}
                           for m in base.where(ChatMessage.claimed_by.is_null(False), ChatMessage.seq.is_null(False))}
         body["last_staff_seq"] = room.delivered["staff"]
@@ -229,7 +232,9 @@ def report(conn, session, f: F.ReportFrame):
     message = find_message(session.id, seq=f.seq, published=True)
     with db.atomic():
         row = Report.create(message=message.id, youth=conn.youth_id, staff=conn.staff_id, reason=f.reason)
-    hub.publish(session.id, "staff", {"type": "report", **F.report_item(row)})
+    waiting = Report.select().where(Report.message == message.id, Report.resolved_at.is_null()).order_by(Report.id)
+    first = waiting.first() or row         # staff see one item per message: "reported by <count>"
+    hub.publish(session.id, "staff", {"type": "report", **F.report_item(first), "count": waiting.count()})
     conn.send_now({"type": "ack", "cid": None, "id": row.id, "seq": message.seq, "status": "reported"})
 
 

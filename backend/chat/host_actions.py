@@ -142,7 +142,8 @@ def dismiss_report(conn, session, f):
     if report is None:
         raise FrameError("not_found", "No such report in this session.")
     with db.atomic():
-        Report.update(resolved_at=utcnow()).where(Report.id == report.id).execute()
+        Report.update(resolved_at=utcnow()).where(Report.message == report.message_id,    # the whole collapsed item
+                                                  Report.resolved_at.is_null()).execute()
         AuditLog.record(conn.staff, "chat.dismiss_report", report, session=session.id)
     hub.publish(session.id, "staff", {"type": "moderated", "action": "dismiss_report", "report_id": report.id,
                                       "by": by(conn)})
