@@ -82,7 +82,7 @@ def staff_home():
     elif me.role == Staff.YOUTH_WORKER:
         last = last_session(now)
         home["last_session"] = ({"id": last.id, "title": last.title, "starts_at": iso(last.starts_at),
-                                 "report": f"/staff/reports/sessions/{last.id}"} if last else None)
+                                 "report": f"/console/reports/sessions/{last.id}"} if last else None)
     elif me.role in (Staff.ORGANISER, Staff.ADMIN):
         meetups = list(Meetup.managed_by(me).where(Meetup.ends_at > now).order_by(Meetup.starts_at).limit(10))
         home["meetups"] = meetup_rows(meetups)

@@ -30,6 +30,7 @@ const CONSOLE = {
   schedule: () => import('./console/schedule.js'),
   settings: () => import('./console/settings.js'),
   audit: () => import('./console/audit.js'),
+  reports: () => import('./console/reports.js'),
 };
 const staffModule = (module, screen) => lazy(CONSOLE[module], screen);
 
@@ -76,6 +77,8 @@ export function registerScreens() {
   route('/console/schedule', staffModule('schedule', 'scheduleScreen'));
   route('/console/settings', staffModule('settings', 'settingsScreen'));
   route('/console/audit', staffModule('audit', 'auditScreen'));
+  route('/console/reports', staffModule('reports', 'reportsScreen'));
+  route('/console/reports/sessions/:id', staffModule('reports', 'sessionReportScreen'));
 
   notFound(notFoundScreen);
 

@@ -2,6 +2,7 @@
 CLI) invites an officer, the officer signs up through the link, sets up an authenticator app, is verified
 and posts; the admin creates a youth centre and its organiser announces a meetup there. axe checks every
 console screen at 360 px and 1280 px, light and dark."""
+import re
 import time
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -161,8 +162,45 @@ def test_a_city_sets_itself_up(app, runner, browser, context, page, goto, live_s
     assert page.console_errors == []
 
 
+def test_a_youth_worker_edits_the_schedule_and_reads_a_sessions_report(app, city, context, page, goto, axe):
+    from backend.broker import LocalBroker
+    from backend.db import db
+    from tests.browser.helpers import login_staff
+    from tests.chat.helpers import reset_hub
+    from tests.console.helpers import EXPECTED_COUNTS, script_session
+    login_staff(page, goto, "host@test.fi")
+    goto(page, "/console/schedule")
+    page.get_by_label("Weekday").last.select_option(label="Thursday")
+    page.get_by_label("Starts (HH:MM)").last.fill("17:30")
+    page.get_by_label("Length (minutes)").last.fill("90")
+    page.get_by_label("Title").nth(-2).fill("Thursday chat")      # the weekly form's, before the one-off form's
+    page.get_by_role("button", name="Add a weekly slot").click()
+    page.get_by_role("heading", name="Thursday 17:30 · Thursday chat").wait_for()
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        reset_hub(LocalBroker())
+        session, _ = script_session(city, title="Scripted chat")
+        reset_hub()
+    goto(page, "/console/reports")
+    page.get_by_role("link", name="Scripted chat").click()
+    page.get_by_role("heading", name="Report: Scripted chat").wait_for()
+    rows = dict(zip(page.locator(".console-table tbody th").all_inner_texts(),
+                    page.locator(".console-table tbody td").all_inner_texts()))
+    assert rows["Asked"] == "4" and rows["Answered"] == "1" and rows["Held by a rule"] == "1"
+    assert rows["Rejected"] == "1" and rows["Marked 'may need help'"] == "1"
+    assert rows["Young people who wrote"] == str(EXPECTED_COUNTS["participants_writing"])
+    assert rows["Reminders sent"] == "2" and rows["Reminders delivered"] == "1"
+    chart = page.get_by_role("img", name=re.compile("Questions"))
+    assert chart.locator("rect").count() == 4
+    assert axe(page) == []
+    goto(page, "/console/reports")
+    assert page.locator("svg.console-chart").count() == 4
+    assert axe(page) == []
+    assert page.console_errors == []
+
+
 SCREENS = ["/staff", "/console", "/console/invites", "/console/centres", "/console/schedule", "/console/settings",
-           "/console/audit", "/staff/factor"]
+           "/console/audit", "/console/reports", "/staff/factor"]
 
 
 @pytest.mark.parametrize("width", [360, 1280])
