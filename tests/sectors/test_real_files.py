@@ -300,18 +300,22 @@ def test_the_demo_replaced_by_a_real_city_keeps_every_follower(app, as_role):
     with app.app_context(), db.connection_context():
         SectorPostcode.delete().execute()                # the fixture's city uses the demo's postcodes
         seed_demo()
-    youths = []
+    youths = {}
     for sector in list(Sector.active()):
         youth = as_role("youth")
         assert youth.post("/api/follows", {"sector": sector.id}).status_code == 201
-        youths.append(youth)
+        youths[sector.slug] = youth
     before = Follow.select().where(Follow.sector.is_null(False)).count()
-    response = upload(as_role("admin"), real(HELSINKI), mode="replace")
+    response = upload(as_role("admin"), real(HELSINKI), mode="replace")     # the demo is central Helsinki too
     assert response.status_code == 201, response.json
+    retired = {r["slug"] for r in response.json["retired"]}
+    assert {"kamppi", "kluuvi", "punavuori", "kallio", "north", "south"} <= retired
     assert Follow.select().where(Follow.sector.is_null(False)).count() == before
     active = {s.id for s in Sector.active()}
     assert all(f.sector_id in active for f in Follow.select().where(Follow.sector.is_null(False)))
-    assert all(y.get("/api/sectors/moves").json["moves"] for y in youths)
+    for slug, youth in youths.items():
+        moves = youth.get("/api/sectors/moves").json["moves"]
+        assert bool(moves) == (slug in retired), slug
 
 
 # --- serving ---------------------------------------------------------------------------------------
@@ -362,3 +366,34 @@ def test_a_hundred_thousand_point_district_is_served_simplified_and_from_memory(
     for _ in range(20):
         assert visitor.get("/api/sectors", headers={"Accept-Encoding": "gzip"}).status_code == 200
     assert (time.perf_counter() - started) / 20 < 0.1
+
+
+def _shrunk(data, name, by_m, key="navn"):
+    """One district drawn `by_m` metres inside its published border (a gap opens along its neighbours)."""
+    feature = feature_named(data, name, key)
+    to, back = Transformer.from_crs(4326, 25832, always_xy=True), Transformer.from_crs(25832, 4326, always_xy=True)
+    geometry = shapely.transform(shape(feature["geometry"]), lambda xy: np.column_stack(to.transform(xy[:, 0], xy[:, 1])))
+    geometry = geometry.buffer(-by_m, join_style="mitre")
+    feature["geometry"] = mapping(shapely.transform(
+        geometry, lambda xy: np.column_stack(back.transform(xy[:, 0], xy[:, 1]))))
+    return json.loads(json.dumps(data))
+
+
+def test_a_gap_narrower_than_the_tolerance_goes_to_a_neighbour_and_is_reported(as_role):
+    response = upload(as_role("admin"), _shrunk(real(COPENHAGEN), "Nørrebro", 0.1))
+    assert response.status_code == 201, response.json
+    gaps = [r for r in response.json["repairs"] if r["kind"] == "gap"]
+    assert gaps and all(r["width_m"] < 0.5 for r in gaps)
+    assert any("features[0] (Nørrebro)" in r["features"] and "features[1] (Østerbro)" in r["features"] for r in gaps)
+    assert sum(r["area_m2"] for r in gaps) > 100                   # 10 cm along kilometres of border
+    published = {f["properties"]["navn"]: metres(shape(f["geometry"])) for f in real(COPENHAGEN)["features"]}
+    border = published["Nørrebro"].boundary.intersection(published["Østerbro"].buffer(0.01))     # shared, as published
+    strip = border.buffer(0.04)                                       # where the 10 cm gap was
+    covered = shapely.union_all([metres(stored(s)) for s in ("norrebro", "osterbro", "indre-by")])
+    assert border.length > 1000 and strip.difference(covered).area < strip.area / 100
+
+
+def test_a_gap_wider_than_the_tolerance_is_left_alone(as_role):
+    response = upload(as_role("admin"), _shrunk(real(COPENHAGEN), "Nørrebro", 20))
+    assert response.status_code == 201, response.json
+    assert not [r for r in response.json["repairs"] if r["kind"] == "gap" and "features[0] (Nørrebro)" in r["features"]]
