@@ -198,3 +198,29 @@ def test_cli_verify_and_deactivate_are_audited(app, city, runner):
     assert runner.invoke(args=["verify-staff", uma.email]).exit_code == 0
     assert runner.invoke(args=["deactivate-staff", uma.email]).exit_code == 0
     assert audit_actions(uma) == ["staff.verify", "staff.deactivate"]
+
+
+def test_deactivation_closes_the_staff_members_chat_socket_at_once(app, city, as_role):
+    from datetime import timedelta
+    import time
+    from backend.db import db
+    from backend.models import ChatSession
+    from tests.chat.helpers import Peer, reset_hub
+    admin = as_role("admin")
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        reset_hub()                           # the app's own broker: the one the console publishes to
+        try:
+            session = ChatSession.create(title="Chat", starts_at=utcnow() - timedelta(minutes=5),
+                                         ends_at=utcnow() + timedelta(minutes=55))
+            olli = Peer(session.id, "staff", staff=city["staff"]["officer"]).join()
+            hilla = Peer(session.id, "staff", staff=city["staff"]["youth_worker"]).join()
+            assert admin.post(f"/api/console/staff/{city['staff']['officer'].id}/deactivate").status_code == 200
+            for _ in range(50):                   # the in-process broker delivers on its own thread
+                if olli.close_code:
+                    break
+                time.sleep(0.05)
+            assert olli.close_code == 4003 and olli.last("error")["code"] == "deactivated"
+            assert hilla.close_code is None
+        finally:
+            reset_hub()
