@@ -218,3 +218,19 @@ def test_console_screens_pass_axe(city, context, page, goto, axe, width, scheme)
     goto(page, "/staff/signup")
     assert axe(page) == []
     assert page.console_errors == []
+
+
+def test_staff_waiting_for_verification_are_told_so(city, context, page, goto):
+    from backend.models import Staff
+    from tests.browser.helpers import login_staff
+    Staff.register("waiting.worker@test.fi", "Wilma Waiting", Staff.YOUTH_WORKER, PASSWORD)
+    login_staff(page, goto, "waiting.worker@test.fi")
+    goto(page, "/chat")
+    page.get_by_text("Your staff account is waiting for verification by your city admin.").wait_for()
+    assert page.get_by_role("link", name="Open the staff view").count() == 0
+    goto(page, "/staff")
+    page.get_by_role("heading", name="Waiting for verification").wait_for()
+    assert page.get_by_text("Your account (Youth worker) is waiting for your city admin to verify it.").is_visible()
+    goto(page, "/console")
+    assert page.get_by_role("heading", name="Waiting for verification").is_visible()
+    assert page.console_errors == []

@@ -27,6 +27,9 @@ function roster(session) {
 
 function joinActions(session, me) {
   const room = `/chat/${encodeURIComponent(session.id)}`;
+  if (me.kind === 'staff' && !me.verified) {      // waiting for an admin: say so, not "only youth workers ..."
+    return h('p', { class: 'muted', role: 'status' }, t('staff.waiting_short'), ' ', h('a', { href: '/staff' }, t('staff.home_short')));
+  }
   if (me.kind === 'staff') {
     return h('div', { class: 'actions' }, h('a', { href: room, class: 'button button-block' }, t('chat.open_console')));
   }
