@@ -19,9 +19,11 @@ class Sector(BaseModel):
     office_hours = JSONField(default=list)     # [{"day": 0-6 (Monday 0), "opens": "HH:MM", "closes": "HH:MM"}]
     description = TextField(null=True)
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, map_changed=True, **kwargs):
+        """Save, and mark the map changed (an import saving many sectors marks it once, at the end)."""
         saved = super().save(*args, **kwargs)
-        SectorMap.changed()
+        if map_changed:
+            SectorMap.changed()
         return saved
 
     @property

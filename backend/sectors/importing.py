@@ -152,11 +152,12 @@ class ImportPlan:
     retiring: list
     attribution: str | None
     digest: str
-    changes: dict = field(default_factory=dict)     # slug -> list of what changes
+    changes: dict = field(default_factory=dict)     # slug -> list of what changes (sectors on the map now)
 
     @property
     def new(self):
-        return [d for d in self.drafts if d.slug not in self.existing or self.existing[d.slug].is_retired]
+        """Drafts that are not on the map now (never were, or were retired)."""
+        return [d for d in self.drafts if d.slug not in self.changes]
 
     @property
     def changed(self):
@@ -177,7 +178,7 @@ class ImportPlan:
             return {"slug": d.slug, "name": d.name}
         return {
             "dry_run": dry_run, "mode": "replace" if self.replace else "merge", "tolerance_m": self.tolerance_m,
-            "created": [d.slug for d in self.new], "updated": [d.slug for d in self.drafts if d not in self.new],
+            "created": [d.slug for d in self.new], "updated": [d.slug for d in self.drafts if d.slug in self.changes],
             "new": [brief(d) for d in self.new],
             "changed": [{**brief(d), "changes": self.changes[d.slug]} for d in self.changed],
             "unchanged": [brief(d) for d in self.unchanged],
@@ -204,11 +205,13 @@ class ImportPlan:
                 sector.name, sector.geometry = draft.name, _stored(draft.geometry)
                 sector.contact_phone, sector.contact_email = draft.contact_phone, draft.contact_email
                 sector.office_hours, sector.description = draft.office_hours, draft.description
-                sector.save()
-                SectorRetirement.delete().where(SectorRetirement.sector == sector).execute()
+                sector.save(map_changed=False)
                 SectorPostcode.insert_many([{"sector": sector.id, "postcode": code} for code in draft.postcodes]).execute() \
                     if draft.postcodes else None
                 saved[draft.slug] = sector
+            returning = [self.existing[d.slug].id for d in self.new if d.slug in self.existing]
+            if returning:
+                SectorRetirement.delete().where(SectorRetirement.sector.in_(returning)).execute()
             moved = 0
             for retiring in self.retiring:
                 old, successor = retiring.sector, saved[retiring.successor.slug] if retiring.successor else None
@@ -426,8 +429,10 @@ def plan_import(data, replace=False, tolerance_m=DEFAULT_TOLERANCE_M, name_prope
     if attribution is None and isinstance(data.get("attribution"), str):
         attribution = data["attribution"].strip()[:300]
     plan = ImportPlan(replace, tolerance_m, drafts, repairs, existing, retiring, attribution, digest)
+    retired_ids = {row.sector_id for row in SectorRetirement.select(SectorRetirement.sector)
+                   .where(SectorRetirement.sector.in_([s.id for s in existing.values()] or [0]))}
     plan.changes = {d.slug: _changes(d, existing[d.slug]) for d in drafts
-                    if d.slug in existing and not existing[d.slug].is_retired}
+                    if d.slug in existing and existing[d.slug].id not in retired_ids}
     return plan
 
 
