@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from chat_fanout import cpu_seconds, login_cookie, rss_kib, worker_pid  # noqa: E402
-from chat_storm import address, quantiles, start_server, stop_server, tell  # noqa: E402
+from chat_storm import address, quantiles, stamp, start_server, stop_server, tell  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 PHASES = ("baseline", "flood-youth", "flood-observer", "never-read", "one-address")
@@ -56,6 +56,9 @@ def run(args):
         host_cookie = login_cookie(url)
         crowd = spawn("crowd", url, session_id, args, cookie=host_cookie + "\t" + youth_cookie(url))
         assert crowd.stdout.readline().strip() == "READY"
+        watchers = [spawn("watch", url, session_id, args, cookie=str(i)) for i in range(1, args.procs)]
+        for proc in watchers:
+            assert proc.stdout.readline().strip() == "READY"
         tell(crowd, "SEND")
         time.sleep(3)
         for phase in args.phases.split(","):
@@ -74,13 +77,18 @@ def run(args):
             rss1, cpu1 = rss_kib(worker), cpu_seconds(worker)
             tell(crowd, "SMALL")
             time.sleep(3)                                     # let the room settle between phases
-            tell(crowd, f"REPORT {start_ns} {end_ns}")
-            measured = json.loads(crowd.stdout.readline())
+            for proc in [crowd] + watchers:
+                tell(proc, f"REPORT {start_ns} {end_ns}")
+            parts = [json.loads(proc.stdout.readline()) for proc in [crowd] + watchers]
+            measured = {**{k: v for k, v in parts[0].items() if k != "latencies"},
+                        "messages": quantiles([ms for p in parts for ms in p["latencies"]]),
+                        "lost": sum(p["lost"] for p in parts)}
             rows.append({"phase": phase, **measured, "rss_mib": round(rss1 / 1024, 1),
                          "rss_growth_mib": round((rss1 - rss0) / 1024, 1),
                          "cpu_pct": round((cpu1 - cpu0) * 1e11 / (end_ns - start_ns), 0), "abuser": outcome})
-        tell(crowd, "QUIT")
-        crowd.wait(timeout=60)
+        for proc in [crowd] + watchers:
+            tell(proc, "QUIT")
+            proc.wait(timeout=60)
     finally:
         stop_server(server)
     return rows
@@ -112,7 +120,8 @@ def main():
     parser.add_argument("--phases", default=",".join(PHASES))
     parser.add_argument("--same-address", type=int, default=1000)
     parser.add_argument("--port", type=int, default=18420)
-    parser.add_argument("--load", choices=("crowd",) + PHASES[1:])
+    parser.add_argument("--procs", type=int, default=3, help="processes holding the observers")
+    parser.add_argument("--load", choices=("crowd", "watch") + PHASES[1:])
     parser.add_argument("--url")
     parser.add_argument("--session", type=int)
     parser.add_argument("--cookie", default="")
@@ -144,23 +153,45 @@ async def lines():
         yield (await loop.run_in_executor(None, sys.stdin.readline)).strip()
 
 
-async def crowd(args):
-    """The room: observers, the host sending, a probe participant pinging, a probe calling REST."""
-    host_cookie, youth = args.cookie.split("\t")
-    host = await connect(args, "", cookie=host_cookie)
-    received = []                               # (sent ns, ms) for every observer and message
-    seen = [set() for _ in range(args.clients)]
-    pings, rests = [], []
+def my_share(args, part):
+    per = -(-args.clients // args.procs)
+    return range(part * per, min(args.clients, (part + 1) * per))
 
+
+async def watch(args):
+    """More of the room's observers, in a process of their own."""
+    received, seen = [], {}
+    await join_observers(args, my_share(args, int(args.cookie)), received, seen)
+    print("READY", flush=True)
+    async for line in lines():
+        if line.startswith("REPORT"):
+            print(json.dumps(window_report(line, received, seen, None)), flush=True)
+        elif line in ("QUIT", ""):
+            break
+    os._exit(0)
+
+
+def window_report(line, received, seen, sent_numbers=None):
+    """Latencies of messages sent in the window, and how many of them some observer did not get."""
+    _, start, end = line.split()
+    start, end = int(start), int(end)
+    inside = [(ms, n) for sent, ms, n in received if start <= sent < end]
+    numbers = {n for n, t in sent_numbers.items() if start <= t < end} if sent_numbers else {n for _, n in inside}
+    lost = sum(1 for got in seen.values() for n in numbers if n not in got)
+    return {"latencies": [ms for ms, _ in inside], "lost": lost}
+
+
+async def join_observers(args, indexes, received, seen):
     async def observe(i):
         ws = await connect(args, local=address(1, i))
+        seen[i] = set()
         async for raw in ws:
             if raw.startswith('{"type":"message"'):
-                parts = json.loads(raw)["text"].split("|", 2)
-                if len(parts) != 3:
+                try:
+                    number, sent_ns = stamp(raw)
+                except ValueError:
                     continue                    # the flooding participant's few published messages
-                number, sent_ns, _ = parts
-                received.append((int(sent_ns), (time.monotonic_ns() - int(sent_ns)) / 1e6))
+                received.append((int(sent_ns), (time.monotonic_ns() - int(sent_ns)) / 1e6, int(number)))
                 seen[i].add(int(number))
 
     limit = asyncio.Semaphore(100)              # the crowd itself joins politely
@@ -168,7 +199,17 @@ async def crowd(args):
     async def polite(i):
         async with limit:
             return asyncio.create_task(observe(i))
-    await asyncio.gather(*(polite(i) for i in range(args.clients)))
+    await asyncio.gather(*(polite(i) for i in indexes))
+
+
+async def crowd(args):
+    """The room: observers, the host sending, a probe participant pinging, a probe calling REST."""
+    host_cookie, youth = args.cookie.split("\t")
+    host = await connect(args, "", cookie=host_cookie)
+    received, seen = [], {}                     # (sent ns, ms, number) for every observer and message
+    pings, rests = [], []
+
+    await join_observers(args, my_share(args, 0), received, seen)
     probe = await connect(args, "", cookie=youth)
     pongs = asyncio.Queue()
 
@@ -220,15 +261,10 @@ async def crowd(args):
         elif line == "SMALL":
             size[0] = 200
         elif line.startswith("REPORT"):
-            _, start, end = line.split()
-            start, end = int(start), int(end)
-
-            def window(pairs):
-                return quantiles([ms for sent, ms in pairs if start <= sent < end])
-            numbers = [n for n, t in sent_numbers.items() if start <= t < end]
-            lost = sum(1 for s in seen for n in numbers if n not in s)
-            print(json.dumps({"messages": window(received), "ping": window(pings), "rest": window(rests),
-                              "lost": lost}), flush=True)
+            _, start, end = (int(x) if x.isdigit() else x for x in line.split())
+            print(json.dumps({**window_report(line, received, seen, sent_numbers),
+                              "ping": quantiles([ms for sent, ms in pings if start <= sent < end]),
+                              "rest": quantiles([ms for sent, ms in rests if start <= sent < end])}), flush=True)
         elif line in ("QUIT", ""):
             break
     os._exit(0)
@@ -320,7 +356,7 @@ async def one_address(args):
     await until_report(state)
 
 
-LOADS = {"crowd": crowd, "flood-youth": flood_youth, "flood-observer": flood_observer, "never-read": never_read,
+LOADS = {"crowd": crowd, "watch": watch, "flood-youth": flood_youth, "flood-observer": flood_observer, "never-read": never_read,
          "one-address": one_address}
 
 if __name__ == "__main__":
