@@ -9,10 +9,11 @@ import { barChart } from './charts.js';
 
 const READERS = ['admin', 'youth_worker'];
 
-function monthLabel(key) {
+/** "Jan 2026" for January and the first month shown, "Feb" otherwise. */
+function monthLabel(key, i = 1) {
   const [year, month] = key.split('-').map(Number);
   return new Intl.DateTimeFormat(currentLanguage(), { month: 'short', timeZone: 'UTC' }).format(Date.UTC(year, month - 1, 1))
-    + (month === 1 ? ` ${year}` : '');
+    + (month === 1 || i === 0 ? ` ${year}` : '');
 }
 
 function section(id, title, ...children) {
@@ -20,7 +21,7 @@ function section(id, title, ...children) {
 }
 
 function monthlySection(id, data, seriesKeys) {
-  const labels = data.months.map(monthLabel);
+  const labels = data.months.map((month, i) => monthLabel(month, i));
   const series = seriesKeys.map((key) => ({ name: t(`reports.${key}`), values: data.monthly[key] }));
   const total = (key) => data.monthly[key].reduce((a, b) => a + b, 0);
   const summary = seriesKeys.map((key) => t('reports.total_of', { name: t(`reports.${key}`), count: total(key) })).join(' ');
@@ -30,7 +31,7 @@ function monthlySection(id, data, seriesKeys) {
     table(`${title} ${t('reports.per_month')}`, [
       { label: t('reports.month'), render: (row) => row.month },
       ...seriesKeys.map((key) => ({ key, label: t(`reports.${key}`), numeric: true })),
-    ], data.months.map((month, i) => ({ month: monthLabel(month), ...Object.fromEntries(seriesKeys.map((key) => [key, data.monthly[key][i]])) }))));
+    ], data.months.map((month, i) => ({ month: monthLabel(month, i), ...Object.fromEntries(seriesKeys.map((key) => [key, data.monthly[key][i]])) }))));
 }
 
 export async function reportsScreen(view, params, query, ctx) {
