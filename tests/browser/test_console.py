@@ -234,3 +234,23 @@ def test_staff_waiting_for_verification_are_told_so(city, context, page, goto):
     goto(page, "/console")
     assert page.get_by_role("heading", name="Waiting for verification").is_visible()
     assert page.console_errors == []
+
+
+def test_open_sign_up_asks_for_the_place_the_role_needs(city, context, page, goto, axe):
+    goto(page, "/staff/signup")
+    assert page.get_by_label("Sector").is_hidden() and page.get_by_label("Youth centre").is_hidden()
+    page.get_by_label("Role").select_option("organiser")
+    assert page.get_by_label("Sector").is_hidden() and page.get_by_label("Youth centre").is_visible()
+    page.get_by_label("Youth centre").select_option(label="Kupla")
+    page.get_by_label("Full name (shown to youth)").fill("Olga Organiser")
+    page.get_by_label("E-mail").fill("olga@kupla.fi")
+    page.get_by_label("Password").fill("short")
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_text("At least 12 characters.").last.wait_for()
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/staff")
+    page.get_by_role("heading", name="Waiting for verification").wait_for()
+    olga = Staff.by_email("olga@kupla.fi")
+    assert olga.role == "organiser" and olga.youth_centre_id == city["centre"].id and not olga.is_verified
+    assert axe(page) == []
