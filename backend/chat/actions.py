@@ -232,9 +232,10 @@ def report(conn, session, f: F.ReportFrame):
     message = find_message(session.id, seq=f.seq, published=True)
     with db.atomic():
         row = Report.create(message=message.id, youth=conn.youth_id, staff=conn.staff_id, reason=f.reason)
-    waiting = Report.select().where(Report.message == message.id, Report.resolved_at.is_null()).order_by(Report.id)
-    first = waiting.first() or row         # staff see one item per message: "reported by <count>"
-    hub.publish(session.id, "staff", {"type": "report", **F.report_item(first), "count": waiting.count()})
+    waiting = Report.select().where(Report.message == message.id, Report.resolved_at.is_null())
+    count = waiting.count()                # staff see one item per message: "reported by <count>"
+    first = waiting.order_by(Report.id).first() or row
+    hub.publish(session.id, "staff", {"type": "report", **F.report_item(first), "count": count})
     conn.send_now({"type": "ack", "cid": None, "id": row.id, "seq": message.seq, "status": "reported"})
 
 
