@@ -24,6 +24,7 @@ NODE = f"{os.getpid()}-{uuid.uuid4().hex[:6]}"
 PRESENCE_EVERY = 1.0        # seconds between presence broadcasts of a changed room
 PRESENCE_REFRESH = 4.0      # every node re-announces its counts this often
 PRESENCE_STALE = 12.0       # a node silent this long no longer counts (a killed process fades within 15 s)
+TALLY = {"participant": "participants", "observer": "observers", "staff": "staff"}
 
 
 def text_frame(text: str) -> bytes:
@@ -146,6 +147,7 @@ class Room:
     def __init__(self, hub, session_id):
         self.hub, self.session_id = hub, session_id
         self.connections = set()
+        self.tally = {"participants": 0, "observers": 0, "staff": 0}
         self.lock = threading.RLock()
         self.memory = RoomMemory(session_id)
         with db_connection():
@@ -158,11 +160,21 @@ class Room:
         self.state = None                # last clock state seen (scheduled/lobby/open/closed)
         self.token = hub.broker.subscribe(f"chat:{session_id}", self.on_envelope)
 
+    def enter(self, conn):
+        if conn not in self.connections:
+            self.connections.add(conn)
+            self.tally[TALLY.get(conn.role, "staff")] += 1
+        self.dirty = True
+
+    def leave(self, conn):
+        if conn in self.connections:
+            self.connections.discard(conn)
+            self.tally[TALLY.get(conn.role, "staff")] -= 1
+        self.dirty = True
+
     def counts(self) -> dict:
-        local = {"participants": 0, "observers": 0, "staff": 0}
-        for conn in list(self.connections):
-            local[{"participant": "participants", "observer": "observers"}.get(conn.role, "staff")] += 1
-        return local
+        """This process's sockets by role (kept as they come and go: a join does not count the room)."""
+        return dict(self.tally)
 
     def presence(self) -> dict:
         now, total = time.monotonic(), self.counts()
@@ -292,8 +304,7 @@ class Hub:
             room = self.rooms.get(session_id)
             if room is None:
                 room = self.rooms[session_id] = Room(self, session_id)
-            room.connections.add(conn)
-            room.dirty = True
+            room.enter(conn)
         if conn.role == "staff":
             room.memory.forget()            # the session's staff roster may have grown
         conn.room = room
@@ -304,8 +315,7 @@ class Hub:
         if room is None:
             return
         with self.lock:              # no I/O while holding it (under gevent it may be a real OS lock)
-            room.connections.discard(conn)
-            room.dirty = True
+            room.leave(conn)
             emptied = not room.connections and self.rooms.get(room.session_id) is room
             if emptied:
                 self.broker.unsubscribe(room.token)
@@ -316,7 +326,7 @@ class Hub:
     def observers(self, session_id) -> int:
         """Observer sockets of a session in this process (the cap per session counts these)."""
         room = self.rooms.get(session_id)
-        return sum(1 for c in list(room.connections) if c.role == "observer") if room else 0
+        return room.tally["observers"] if room else 0
 
     def catch_up_all_rooms(self):
         """After the broker lost messages (a Redis reconnect): every room sends what the database has beyond it."""
