@@ -11,6 +11,9 @@ from functools import wraps
 
 import pyotp
 import segno
+import webauthn
+from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
+from webauthn.helpers.structs import PublicKeyCredentialDescriptor
 from flask import Blueprint, Response, jsonify, request, session
 from flask_login import current_user
 from pydantic import Field
@@ -18,7 +21,7 @@ from pydantic import Field
 from ..api import Body, Line, api, json_body
 from ..db import db
 from ..errors import ApiError
-from ..models import AuditLog, RecoveryCode, Setting, Staff, StaffFactor, utcnow
+from ..models import AuditLog, RecoveryCode, Setting, Staff, StaffFactor, StaffPasskey, utcnow
 from ..security import limiter
 
 bp = Blueprint("console_factors", __name__)
@@ -31,7 +34,8 @@ ISSUER = "Tuttu"
 # --- the questions other parts ask ----------------------------------------------------------------
 
 def has_factor(staff) -> bool:
-    return StaffFactor.confirmed_for(staff) is not None
+    """An authenticator app (TOTP) or a passkey."""
+    return StaffFactor.confirmed_for(staff) is not None or StaffPasskey.of(staff).exists()
 
 
 def required_roles() -> list:
@@ -63,11 +67,9 @@ def check_code(staff, code: str) -> bool:
     """A current TOTP code (each time step once) or an unused recovery code."""
     code = (code or "").strip().replace(" ", "")
     factor = StaffFactor.confirmed_for(staff)
-    if factor is None:
-        return False
     if code.isdigit() and len(code) == 6:
-        return _take_totp(factor, code)
-    return RecoveryCode.use(staff, code)
+        return factor is not None and _take_totp(factor, code)
+    return has_factor(staff) and RecoveryCode.use(staff, code)
 
 
 def _take_totp(factor, code) -> bool:
@@ -122,9 +124,11 @@ class CodeBody(Body):
 
 def my_factor_state(staff) -> dict:
     factor = StaffFactor.confirmed_for(staff)
-    return {"enrolled": factor is not None, "kind": factor.kind if factor else None,
+    passkeys = [{"id": p.id, "name": p.name, "created_at": p.created_at.isoformat() + "Z"} for p in StaffPasskey.of(staff)]
+    enrolled = factor is not None or bool(passkeys)
+    return {"enrolled": enrolled, "totp": factor is not None, "passkeys": passkeys,
             "since": factor.confirmed_at.isoformat() + "Z" if factor else None,
-            "recovery_codes_left": RecoveryCode.left(staff) if factor else 0,
+            "recovery_codes_left": RecoveryCode.left(staff) if enrolled else 0,
             "required": factor_required(staff),
             "checked_recently": time.time() - session.get("factor_at", 0) <= RECHECK_SECONDS}
 
@@ -148,8 +152,8 @@ def my_factor():
 def start_totp():
     """Start setting up an authenticator app: a new secret to scan (QR) or type; confirm with a code."""
     staff = current_user
-    if has_factor(staff):
-        raise ApiError(409, "factor_exists", "You already have a second factor. Ask an admin to reset it first.")
+    if StaffFactor.confirmed_for(staff) is not None:
+        raise ApiError(409, "factor_exists", "You already use an authenticator app. Ask an admin to reset it first.")
     with db.atomic():
         StaffFactor.delete().where((StaffFactor.staff == staff) & StaffFactor.confirmed_at.is_null()).execute()
         factor = StaffFactor.create(staff=staff, kind="totp", secret=pyotp.random_base32())
@@ -208,6 +212,7 @@ def recheck_factor():
 def reset_factor_of(staff, admin):
     with db.atomic():
         StaffFactor.delete().where(StaffFactor.staff == staff).execute()
+        StaffPasskey.delete().where(StaffPasskey.staff == staff).execute()
         RecoveryCode.delete().where(RecoveryCode.staff == staff).execute()
         AuditLog.record(admin, "factor.reset", staff)
 
@@ -235,15 +240,8 @@ class SecondFactorBody(Body):
 @api.validate(json=SecondFactorBody, tags=["auth"])
 def finish_login():
     """The login's second step: a code from the authenticator app (or a recovery code) finishes it."""
-    from datetime import timedelta
-    from flask import current_app
-    from ..auth import me_payload, start_login
-    pending = session.get(PENDING_KEY) or {}
-    staff = Staff.get_or_none(Staff.id == pending.get("staff")) if pending else None
-    if (staff is None or pending.get("until", 0) < time.time() or staff.session_epoch != pending.get("epoch")
-            or not staff.active):
-        session.pop(PENDING_KEY, None)
-        raise ApiError(401, "login_required", "Log in with your e-mail and password first.")
+    staff = _pending_staff()
+    pending = session[PENDING_KEY]
     if not check_code(staff, json_body().code):
         pending["tries"] = pending.get("tries", 0) + 1
         if pending["tries"] >= PENDING_TRIES:
@@ -251,9 +249,168 @@ def finish_login():
             raise ApiError(401, "login_required", "Too many wrong codes. Log in again.")
         session[PENDING_KEY] = pending
         raise ApiError(422, "invalid", "That code doesn't match.", {"code": "doesn't match"})
+    return _finish_login(staff)
+
+
+def _pending_staff():
+    """The staff member whose password matched in this session in the last 5 minutes, or a 401."""
+    pending = session.get(PENDING_KEY) or {}
+    staff = Staff.get_or_none(Staff.id == pending.get("staff")) if pending else None
+    if (staff is None or pending.get("until", 0) < time.time() or staff.session_epoch != pending.get("epoch")
+            or not staff.active):
+        session.pop(PENDING_KEY, None)
+        raise ApiError(401, "login_required", "Log in with your e-mail and password first.")
+    return staff
+
+
+def _finish_login(staff):
+    from datetime import timedelta
+    from flask import current_app
+    from ..auth import me_payload, start_login
     session.pop(PENDING_KEY, None)
     staff.last_login_at = utcnow()
     staff.save(only=[Staff.last_login_at])
     start_login(staff, timedelta(hours=current_app.config["STAFF_LOGIN_HOURS"]))
     mark_checked()
     return jsonify(me_payload())
+
+
+# --- passkeys (WebAuthn) --------------------------------------------------------------------------
+
+def _relying_party():
+    """(rp_id, origin) of this site: the address the browser used, which must be one of ALLOWED_ORIGINS
+    (any loopback address while testing)."""
+    from flask import current_app
+    origin = request.host_url.rstrip("/")
+    allowed = current_app.config.get("ALLOWED_ORIGINS", [])
+    if origin not in allowed and not current_app.testing:
+        raise ApiError(400, "bad_origin", "Passkeys work only at the service's own address.")
+    return request.host.split(":")[0], origin
+
+
+def _descriptors(staff):
+    return [PublicKeyCredentialDescriptor(id=base64url_to_bytes(p.credential_id))
+            for p in StaffPasskey.of(staff)]
+
+
+def _auth_options(staff, key):
+    rp_id, _ = _relying_party()
+    options = webauthn.generate_authentication_options(rp_id=rp_id, allow_credentials=_descriptors(staff))
+    session[key] = bytes_to_base64url(options.challenge)
+    return current_app_json(webauthn.options_to_json(options))
+
+
+def current_app_json(text):
+    from flask import current_app
+    return current_app.response_class(text, mimetype="application/json")
+
+
+def _verify_assertion(staff, credential, key) -> bool:
+    """Check a passkey assertion against this session's challenge; True when it is one of `staff`'s passkeys."""
+    challenge = session.pop(key, None)
+    raw_id = credential.get("id") if isinstance(credential, dict) else None
+    passkey = StaffPasskey.get_or_none((StaffPasskey.staff == staff) & (StaffPasskey.credential_id == raw_id)) \
+        if isinstance(raw_id, str) else None
+    if not challenge or passkey is None:
+        return False
+    rp_id, origin = _relying_party()
+    try:
+        verified = webauthn.verify_authentication_response(
+            credential=credential, expected_challenge=base64url_to_bytes(challenge), expected_rp_id=rp_id,
+            expected_origin=origin, credential_public_key=base64url_to_bytes(passkey.public_key),
+            credential_current_sign_count=passkey.sign_count)
+    except Exception:          # the library raises several exception types for bad or forged input
+        return False
+    StaffPasskey.update(sign_count=verified.new_sign_count, last_used_at=utcnow()).where(
+        StaffPasskey.id == passkey.id).execute()
+    return True
+
+
+class PasskeyBody(Body):
+    credential: dict
+    name: Line(60) | None = None
+
+
+@bp.post("/api/console/me/passkeys/options")
+@staff_login_required
+@api.validate(tags=["console"])
+def passkey_registration_options():
+    """Options for the browser to create a passkey for my account (WebAuthn)."""
+    staff = current_user
+    rp_id, _ = _relying_party()
+    options = webauthn.generate_registration_options(
+        rp_id=rp_id, rp_name=ISSUER, user_name=staff.email, user_id=f"staff:{staff.id}".encode(),
+        user_display_name=staff.name, exclude_credentials=_descriptors(staff))
+    session["passkey_registration"] = bytes_to_base64url(options.challenge)
+    return current_app_json(webauthn.options_to_json(options))
+
+
+@bp.post("/api/console/me/passkeys")
+@staff_login_required
+@api.validate(json=PasskeyBody, tags=["console"])
+def add_passkey():
+    """Keep the passkey the browser created; the first factor also brings recovery codes (shown only now)."""
+    staff = current_user
+    body = json_body()
+    challenge = session.pop("passkey_registration", None)
+    if not challenge:
+        raise ApiError(409, "no_pending_passkey", "Start adding a passkey first.")
+    rp_id, origin = _relying_party()
+    try:
+        verified = webauthn.verify_registration_response(
+            credential=body.credential, expected_challenge=base64url_to_bytes(challenge),
+            expected_rp_id=rp_id, expected_origin=origin)
+    except Exception:
+        raise ApiError(422, "invalid", "That passkey could not be verified. Try again.", {"credential": "not valid"})
+    first = not has_factor(staff)
+    with db.atomic():
+        StaffPasskey.create(staff=staff, credential_id=bytes_to_base64url(verified.credential_id),
+                            public_key=bytes_to_base64url(verified.credential_public_key),
+                            sign_count=verified.sign_count, name=body.name or "Passkey")
+        codes = RecoveryCode.issue(staff) if first else None
+        AuditLog.record(staff, "factor.enrol", staff, kind="passkey")
+    mark_checked()
+    return jsonify(recovery_codes=codes, **my_factor_state(staff)), 201
+
+
+@bp.post("/api/console/me/factor/passkey/options")
+@staff_login_required
+@api.validate(tags=["console"])
+def recheck_passkey_options():
+    """Options to confirm it's me with a passkey before a sensitive action."""
+    if not StaffPasskey.of(current_user).exists():
+        raise ApiError(409, "no_passkey", "You have no passkey.")
+    return _auth_options(current_user, "passkey_check")
+
+
+@bp.post("/api/console/me/factor/passkey")
+@staff_login_required
+@api.validate(json=PasskeyBody, tags=["console"])
+def recheck_passkey():
+    """Confirm it's me with a passkey."""
+    if not _verify_assertion(current_user, json_body().credential, "passkey_check"):
+        raise ApiError(422, "invalid", "That passkey could not be verified.", {"credential": "not valid"})
+    mark_checked()
+    return jsonify(my_factor_state(current_user))
+
+
+@bp.post("/api/auth/second-factor/passkey/options")
+@limiter.limit("10 per minute")
+@api.validate(tags=["auth"])
+def login_passkey_options():
+    """The login's second step with a passkey: options for the browser (after the password matched)."""
+    staff = _pending_staff()
+    if not StaffPasskey.of(staff).exists():
+        raise ApiError(409, "no_passkey", "This account has no passkey. Use a code instead.")
+    return _auth_options(staff, "passkey_login")
+
+
+@bp.post("/api/auth/second-factor/passkey")
+@limiter.limit("10 per minute")
+@api.validate(json=PasskeyBody, tags=["auth"])
+def login_passkey():
+    """The login's second step with a passkey: a valid assertion finishes the login."""
+    staff = _pending_staff()
+    if not _verify_assertion(staff, json_body().credential, "passkey_login"):
+        raise ApiError(422, "invalid", "That passkey could not be verified.", {"credential": "not valid"})
+    return _finish_login(staff)

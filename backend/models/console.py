@@ -153,3 +153,17 @@ class CentreRetirement(BaseModel):
     youth_centre = ForeignKeyField(YouthCentre, unique=True, backref="retirement", on_delete="CASCADE")
     retired_by = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
     note = TextField(null=True)
+
+
+class StaffPasskey(BaseModel):
+    """A staff member's passkey (WebAuthn credential) as a second factor: only its public key is kept."""
+    staff = ForeignKeyField(Staff, backref="passkeys", on_delete="CASCADE")
+    credential_id = CharField(max_length=1400, unique=True)     # base64url
+    public_key = TextField()                                    # base64url COSE key
+    sign_count = IntegerField(default=0)
+    name = CharField(max_length=60, default="Passkey")
+    last_used_at = DateTimeField(null=True)
+
+    @classmethod
+    def of(cls, staff):
+        return cls.select().where(cls.staff == staff).order_by(cls.id)

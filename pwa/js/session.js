@@ -53,6 +53,11 @@ export async function finishLogin(code) {
   return changed(await api.post('/api/auth/second-factor', { code }));
 }
 
+/** The login's second step done with a passkey: `me` is the server's answer. */
+export async function loginFinished(me) {
+  return changed(me);
+}
+
 /** Log out and forget everything this device cached for this person. */
 export async function logout() {
   await api.post('/api/auth/logout', {});

@@ -254,3 +254,36 @@ def test_open_sign_up_asks_for_the_place_the_role_needs(city, context, page, got
     olga = Staff.by_email("olga@kupla.fi")
     assert olga.role == "organiser" and olga.youth_centre_id == city["centre"].id and not olga.is_verified
     assert axe(page) == []
+
+
+def test_an_officer_adds_a_passkey_and_logs_in_with_it(browser, city, live_server, goto):
+    """WebAuthn needs a domain, not an IP address: this browser uses http://localhost:<port>, with a
+    virtual authenticator (Chromium's DevTools protocol) standing in for the phone's fingerprint."""
+    from backend.models import StaffPasskey
+    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="en-GB", timezone_id="Europe/Helsinki",
+                                  base_url=live_server.replace("127.0.0.1", "localhost"))
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        cdp = context.new_cdp_session(page)
+        cdp.send("WebAuthn.enable")
+        cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
+            "protocol": "ctap2", "transport": "internal", "hasResidentKey": True, "hasUserVerification": True,
+            "isUserVerified": True, "automaticPresenceSimulation": True}})
+        log_in(page, goto, "officer@test.fi")
+        page.wait_for_url("**/staff")
+        goto(page, "/staff/factor")
+        page.get_by_role("button", name="Add a passkey").click()
+        page.get_by_role("heading", name="Your recovery codes").wait_for()
+        assert StaffPasskey.select().where(StaffPasskey.staff == city["staff"]["officer"]).count() == 1
+
+        context.clear_cookies()
+        log_in(page, goto, "officer@test.fi")
+        page.get_by_role("button", name="Use a passkey").click()
+        page.wait_for_url("**/staff")
+        page.get_by_role("heading", name="Hello, Olli Officer").wait_for()
+        assert errors == []
+    finally:
+        context.close()

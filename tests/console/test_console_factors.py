@@ -141,3 +141,25 @@ def test_factor_routes_need_a_staff_login_but_not_verification(app, city, as_rol
     waiting = as_role("unverified")
     assert waiting.get("/api/console/me/factor").json["enrolled"] is False
     assert waiting.post("/api/console/me/factor/totp").status_code == 201
+
+
+def test_passkey_routes_refuse_what_they_should(app, city, as_role, new_client):
+    officer = as_role("officer")
+    assert new_client().post("/api/console/me/passkeys/options").status_code == 401
+    assert officer.post("/api/console/me/passkeys", {"credential": {"id": "x"}}).json["error"]["code"] == "no_pending_passkey"
+    options = officer.post("/api/console/me/passkeys/options")
+    assert options.status_code == 200 and options.json["rp"]["name"] == "Tuttu" and options.json["challenge"]
+    forged = officer.post("/api/console/me/passkeys", {"credential": {"id": "x", "rawId": "x", "type": "public-key",
+                                                                        "response": {"clientDataJSON": "e30",
+                                                                                     "attestationObject": "oA"}}})
+    assert forged.status_code == 422
+    assert officer.post("/api/console/me/passkeys", {"credential": "nope"}).status_code == 422
+    assert officer.post("/api/console/me/factor/passkey/options").json["error"]["code"] == "no_passkey"
+    stranger = new_client()
+    assert stranger.post("/api/auth/second-factor/passkey/options").json["error"]["code"] == "login_required"
+    (second, _), _ = enrol(officer)
+    device = new_client()
+    device.login("officer@test.fi")
+    assert device.post("/api/auth/second-factor/passkey/options").json["error"]["code"] == "no_passkey"
+    assert device.post("/api/auth/second-factor/passkey", {"credential": {"id": "x"}}).status_code == 422
+    assert device.get("/api/me").json == {"kind": "visitor"}

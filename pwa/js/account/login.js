@@ -3,7 +3,7 @@
 import { navigate } from '../router.js';
 import { t } from '../i18n.js';
 import { h, heading, field, showFieldErrors, toast } from '../ui.js';
-import { login, finishLogin } from '../session.js';
+import { login, finishLogin, loginFinished } from '../session.js';
 
 const MESSAGES = { bad_credentials: 'login.bad_credentials', deactivated: 'login.deactivated' };
 
@@ -70,6 +70,18 @@ function askForCode(view, query, email) {
       submit.disabled = false;
     }
   });
-  view.replaceChildren(heading(t('login.title')), form);
+  const passkey = 'PublicKeyCredential' in window && h('button', { type: 'button', class: 'button button-secondary button-block',
+    onclick: async () => {
+      try {
+        const { usePasskey } = await import('../console/passkeys.js');
+        const me = await loginFinished(await usePasskey('/api/auth/second-factor/passkey/options', '/api/auth/second-factor/passkey'));
+        toast(t('login.welcome', { name: me.name || email }));
+        navigate(safeNext(query), { replace: true });
+      } catch (err) {
+        if (err.status === 401) { toast(t('login.code_expired')); navigate(location.pathname + location.search, { replace: true }); return; }
+        showFieldErrors(form, { code: err.code === 'no_passkey' ? t('login.no_passkey') : t('login.passkey_failed') });
+      }
+    } }, t('login.use_passkey'));
+  view.replaceChildren(heading(t('login.title')), form, passkey);
   form.elements.code.focus();
 }

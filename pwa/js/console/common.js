@@ -118,6 +118,15 @@ function askForCode() {
       field({ id: 'recheck-code', label: t('console.code_label'), inputmode: 'numeric', autocomplete: 'one-time-code', required: true }),
       h('div', { class: 'actions' },
         h('button', { type: 'submit', class: 'button' }, t('console.confirm')),
+        'PublicKeyCredential' in window && h('button', { type: 'button', class: 'button button-secondary', onclick: async () => {
+          try {
+            const { usePasskey } = await import('./passkeys.js');
+            await usePasskey('/api/console/me/factor/passkey/options', '/api/console/me/factor/passkey');
+            finish(true);
+          } catch (err) {
+            showFieldErrors(form, { 'recheck-code': err.code === 'no_passkey' ? t('login.no_passkey') : t('login.passkey_failed') });
+          }
+        } }, t('login.use_passkey')),
         h('button', { type: 'button', class: 'button button-secondary', onclick: () => finish(false) }, t('shell.cancel'))));
     const dialog = h('dialog', { class: 'console-dialog', 'aria-labelledby': 'recheck-title' }, form);
     const finish = (ok) => { dialog.close(); dialog.remove(); if (opener) opener.focus(); resolve(ok); };

@@ -6,6 +6,7 @@ import { h, heading, field, showFieldErrors, errorMessage, announce } from '../u
 import { api } from '../api.js';
 import { getMe } from '../session.js';
 import { useConsoleStyles } from './common.js';
+import { addPasskey, passkeysSupported } from './passkeys.js';
 
 function recoveryList(codes) {
   return h('section', { class: 'card section', 'aria-labelledby': 'recovery-title' },
@@ -25,16 +26,17 @@ export async function factorScreen(view, params, query, ctx) {
     return;
   }
   const state = await api.get('/api/console/me/factor', { signal: ctx.signal });
-  if (state.enrolled) {
+  const passkeys = passkeySection(view, state);
+  if (state.totp) {
     view.append(h('div', { class: 'card section' },
       h('p', {}, t('factor.enrolled')),
       h('p', {}, t('factor.codes_left', { count: state.recovery_codes_left })),
-      h('p', { class: 'muted' }, t('factor.lost'))));
+      h('p', { class: 'muted' }, t('factor.lost'))), passkeys);
     return;
   }
   const start = h('button', { type: 'button', class: 'button' }, t('factor.start'));
   const area = h('div', {});
-  view.append(h('p', { class: 'lead' }, t('factor.intro')), h('div', { class: 'card section' }, start, area));
+  view.append(h('p', { class: 'lead' }, t('factor.intro')), h('div', { class: 'card section' }, start, area), passkeys);
   start.addEventListener('click', async () => {
     start.disabled = true;
     try {
@@ -73,4 +75,34 @@ function confirmForm(view, setup) {
     h('p', {}, t('factor.or_type'), ' ', h('code', { class: 'console-secret', 'data-secret': setup.secret }, setup.secret.replace(/(.{4})/g, '$1 ').trim())),
     form,
   ];
+}
+
+/** Passkeys: the ones I have, and adding one (the stronger option, where the device supports it). */
+function passkeySection(view, state) {
+  const list = state.passkeys.length
+    ? h('ul', { class: 'console-list' }, state.passkeys.map((p) => h('li', {}, p.name, ' · ', h('time', { datetime: p.created_at }, new Date(p.created_at).toLocaleDateString()))))
+    : h('p', { class: 'muted' }, t('factor.no_passkeys'));
+  const problem = h('p', { class: 'field-error', role: 'alert', hidden: true });
+  const add = passkeysSupported() ? h('button', { type: 'button', class: 'button' }, t('factor.add_passkey')) : h('p', { class: 'muted' }, t('factor.passkeys_unsupported'));
+  if (passkeysSupported()) {
+    add.addEventListener('click', async () => {
+      add.disabled = true;
+      problem.hidden = true;
+      try {
+        const done = await addPasskey(t('factor.passkey_name'));
+        announce(t('factor.passkey_added'));
+        const shown = [heading(t('factor.title')), h('p', { role: 'status' }, t('factor.passkey_added'))];
+        if (done.recovery_codes) shown.push(recoveryList(done.recovery_codes));
+        else shown.push(h('p', {}, h('a', { class: 'button', href: '/staff' }, t('factor.done'))));
+        view.replaceChildren(...shown);
+        view.querySelector('h1').focus();
+      } catch (err) {
+        problem.textContent = t('login.passkey_failed');
+        problem.hidden = false;
+        add.disabled = false;
+      }
+    });
+  }
+  return h('section', { class: 'card section', 'aria-labelledby': 'passkeys-title' },
+    h('h2', { id: 'passkeys-title' }, t('factor.passkeys')), h('p', {}, t('factor.passkeys_intro')), list, add, problem);
 }
