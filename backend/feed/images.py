@@ -9,6 +9,7 @@ from PIL import Image, ImageOps
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000            # refuse decompression bombs long before Pillow's own limit
+MAX_SIDE = 16_000                  # JPEG can't store a side over 65,500 px; no photo needs more than this
 FORMATS = {"JPEG", "PNG", "WEBP"}
 WIDTHS = (320, 800, 1600)
 QUALITY = 82
@@ -33,6 +34,8 @@ def _open(data: bytes) -> Image.Image:
             image = Image.open(io.BytesIO(data))
             if image.format not in FORMATS:
                 raise ImageRefused("Use a JPEG, PNG or WebP image.")
+            if max(image.size) > MAX_SIDE:
+                raise ImageRefused(f"The image is too long or too wide (at most {MAX_SIDE} pixels on a side).")
             if image.width * image.height > MAX_PIXELS:
                 raise ImageRefused("The image has too many pixels (at most 40 megapixels).")
             image.load()

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
 from pydantic import ConfigDict, Field, ValidationError, field_validator
 
-from ..api import Body, api, field_errors, json_body, query_args
+from ..api import DELETE_BODIES, Body, api, field_errors, json_body, query_args
 from ..auth import identity_key, staff_required
 from ..auth.limits import setting
 from ..db import db
@@ -166,6 +166,9 @@ def unsubscribe():
         raise ApiError(422, "invalid", "Some fields need attention.", field_errors(e)) from None
     _owned(user, body.endpoint).delete_instance()
     return "", 204
+
+
+DELETE_BODIES[("DELETE", "/api/push/subscriptions")] = EndpointBody    # documented in /api/openapi.json
 
 
 class EndpointQuery(Body):
