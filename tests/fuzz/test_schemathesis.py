@@ -2,7 +2,7 @@
 and an admin: no input may make the server fail, and every status code and media type it answers with
 is in /api/openapi.json.
 
-Bounded and repeatable: TUTTU_FUZZ_EXAMPLES examples per operation and role (default 6), hypothesis
+Bounded and repeatable: TUTTU_FUZZ_EXAMPLES examples per operation and role (default 5), hypothesis
 derandomized (a fixed seed), no example database. A login the fuzzer ends (logout, erase-me, log out
 everywhere) is renewed before the next case, so every case runs as its role.
 """
@@ -24,7 +24,7 @@ from backend.models import ChatSession, Sector, SectorPostcode, Staff, Youth, Yo
 from backend.models.logins import Login
 from tests.conftest import PASSWORD, _empty_postgres, _fresh_postgres_schema
 
-EXAMPLES = int(os.environ.get("TUTTU_FUZZ_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("TUTTU_FUZZ_EXAMPLES", "5"))
 ROLES = ("visitor", "youth", "officer", "admin")
 
 
