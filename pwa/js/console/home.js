@@ -29,7 +29,7 @@ function officerSections(home) {
   const posts = home.posts.length
     ? h('ul', { class: 'console-list' }, home.posts.map((p) => h('li', {},
       h('p', {}, p.text.length > 140 ? `${p.text.slice(0, 140)}…` : p.text),
-      h('p', { class: 'muted' }, when(p.created_at), ' · ', h('a', { href: `/posts/${p.id}/edit` }, t('staff.edit')))))
+      h('p', { class: 'muted' }, when(p.created_at), ' · ', h('a', { href: `/posts/${p.id}/edit` }, t('staff.edit'))))))
     : h('p', { class: 'muted' }, t('staff.no_posts'));
   return [
     section('posts', t('staff.posts_title'), h('p', {}, h('a', { class: 'button', href: '/posts/new' }, t('staff.write'))), stats, posts),
