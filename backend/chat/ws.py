@@ -116,7 +116,7 @@ def chat_socket(ws, session_id: int):
     finally:
         hub.remove(conn)
         if conn.closed:                         # let the writer send our close frame before flask-sock's own
-            outbox.thread.join(timeout=outbox.grace + 1)
+            outbox.finished(timeout=outbox.grace + 1)
         outbox.stop()
 
 

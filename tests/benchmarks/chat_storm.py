@@ -102,8 +102,10 @@ def run(args):
         cpu0, storm_ns = cpu_seconds(worker), time.monotonic_ns()
         for proc in storms:
             tell(proc, "GO")
+        loads_cpu0 = sum(cpu_seconds(proc.pid) for proc in storms + [sender])
         done = [json.loads(proc.stdout.readline()) for proc in storms]        # each: all caught up (or gave up)
         storm_s = (time.monotonic_ns() - storm_ns) / 1e9
+        loads_cpu = sum(cpu_seconds(proc.pid) for proc in storms + [sender]) - loads_cpu0
         cpu1, rss1, caught_ns = cpu_seconds(worker), rss_kib(worker), time.monotonic_ns()
         time.sleep(args.after)
         tell(sender, "STOP")
@@ -132,6 +134,7 @@ def run(args):
             "failed": sum(d["failed"] for d in done),
             "all_caught_up_s": round(max(d["last_caught_up_s"] for d in done), 2),
             "cpu_ms_per_join": round(join_cpu * 1000 / max(1, connected), 2),
+            "worker_cpu_pct": round((cpu1 - cpu0) * 100 / storm_s), "load_cpu_pct": round(loads_cpu * 100 / storm_s),
             "during": quantiles(during), "after": quantiles(after),
             "steady_during": quantiles(steady_during), "steady_after": quantiles(steady_after),
             "lost": sum(r["lost"] for r in reports), "dup": sum(r["duplicated"] for r in reports),
@@ -148,6 +151,7 @@ def print_table(r, args):
     rows = [("observers connected / failed", f"{r['connected']} / {r['failed']}"),
             ("all caught up after (s)", r["all_caught_up_s"]),
             ("server CPU per join (ms)", r["cpu_ms_per_join"]),
+            ("during the storm: worker / load processes CPU %", f"{r['worker_cpu_pct']} / {r['load_cpu_pct']}"),
             ("storm: sent during storm p50 / p99 / max (ms)", fmt(r["during"])),
             ("storm: sent after storm p50 / p99 / max (ms)", fmt(r["after"])),
             ("steady: sent during storm p50 / p99 / max (ms)", fmt(r["steady_during"])),
