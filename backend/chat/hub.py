@@ -40,6 +40,16 @@ def text_frame(text: str) -> bytes:
     return head + payload
 
 
+class Encoded(str):
+    """A frame's JSON text that carries its WebSocket frame, built once and written to every socket as is."""
+
+
+def encoded(frame: dict) -> Encoded:
+    text = Encoded(encode(frame))
+    text.wire = text_frame(text)
+    return text
+
+
 class Connection:
     """One socket: who it is, what it has received, and how to reach it."""
 
@@ -81,7 +91,8 @@ class Connection:
         if self.closed:
             return
         if self.outbox is not None:
-            if not self.outbox.put(wire if wire is not None else text_frame(text), force=force):
+            wire = wire if wire is not None else getattr(text, "wire", None) or text_frame(text)
+            if not self.outbox.put(wire, force=force):
                 self.too_slow()
             return
         try:
@@ -152,7 +163,7 @@ class Room:
         self.memory = RoomMemory(session_id)
         with db_connection():
             session = ChatSession.get_by_id(session_id)
-            self.memory.load(session, stream_frame, encode)
+            self.memory.load(session, stream_frame, encoded)
         self.delivered = {"public": session.last_seq, "staff": session.last_staff_seq}
         self.nodes = {}                  # node -> (counts, monotonic time)
         self.sent_presence = None
@@ -205,7 +216,7 @@ class Room:
 
     def deliver(self, to, stream, seq, frame):
         """One stream item, in seq order, to every socket that sees it and to the room's memory (under lock)."""
-        text = encode(frame)
+        text = encoded(frame)
         self.fan_out(to, stream, seq, text)
         self.memory.stored(stream, seq, text, frame)
         self.delivered[stream] = seq
@@ -244,7 +255,7 @@ class Room:
         return out
 
     def fan_out(self, to, stream, seq, text):
-        wire = text_frame(text)             # built once, written to every socket as is
+        wire = getattr(text, "wire", None) or text_frame(text)      # built once, written to every socket as is
         for conn in list(self.connections):
             if conn.sees(to):
                 conn.deliver(stream, seq, text, wire)
