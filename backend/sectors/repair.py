@@ -48,6 +48,8 @@ def grouped(repairs: list) -> list:
 
 
 def _area(m2: float) -> str:
+    if m2 < 0.01:
+        return f"{m2:.2g} m²"
     return f"{m2:,.2f} m²" if m2 < 100 else f"{m2:,.0f} m²"
 
 
@@ -98,7 +100,7 @@ class Coverage:
         self.fixed = set(fixed or ())
         self.lonlat = lonlat                    # point (metres) -> [lon, lat]
         self.repairs: list[Repair] = []
-        self.problems: dict = {}               # label -> message
+        self.overlaps: dict = {}               # label -> ["features[1] (A) by 12 m² around (lon, lat)", ...]
 
     def _report(self, kind, indexes, piece, action):
         self.repairs.append(Repair(kind, [self.labels[i] for i in indexes], round(piece.area, 3),
@@ -122,14 +124,19 @@ class Coverage:
                 other = self.labels[keep]
                 if keep in self.fixed:
                     other = f"the existing sector {other!r}"
-                self.problems.setdefault(self.labels[cut], (
-                    f"overlaps {other} by {_area(shared.area)} around ({lon}, {lat}); only slivers narrower "
-                    f"than {self.tolerance:g} m are repaired"))
+                self.overlaps.setdefault(self.labels[cut], []).append(
+                    f"{other} by {_area(shared.area)} around ({lon}, {lat})")
                 continue
             self.geoms[cut] = polygonal(self.geoms[cut].difference(self.geoms[keep]))
             self._report("overlap", (keep, cut), shared,
                          f"{self.labels[keep]} and {self.labels[cut]} overlapped by a sliver; "
                          f"it now belongs to {self.labels[keep]} only")
+
+    @property
+    def problems(self) -> dict:
+        """label -> one message naming every feature it really overlaps."""
+        return {label: f"overlaps {', and '.join(found)}; only slivers narrower than {self.tolerance:g} m are repaired"
+                for label, found in self.overlaps.items()}
 
     def close_gaps(self):
         """Gaps narrower than the tolerance between two or more features go to the neighbour sharing the
