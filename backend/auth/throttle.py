@@ -124,6 +124,7 @@ def record_failure(email: str, address: str, staff=None):
     """Count a failed password; the audit log hears when a scope starts to be slowed down, and every
     ten failures after that."""
     now = utcnow()
+    forget_stale()                  # retention: counters without a failure for a day go
     for scope, (scope_hash, free) in _scopes(email, address).items():
         failures = _count(scope_hash, free, now)
         if failures > free and (failures - free - 1) % 10 == 0:

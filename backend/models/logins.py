@@ -87,7 +87,7 @@ class LoginFailure(BaseModel):
     """Failed passwords in one scope ("account", "address", "pair") under a keyed hash of its value."""
     scope_hash = CharField(max_length=64, unique=True)
     failures = IntegerField(default=0)
-    last_failed_at = DateTimeField(default=utcnow)
+    last_failed_at = DateTimeField(default=utcnow, index=True)
     blocked_until = DateTimeField(null=True)
 
     @classmethod

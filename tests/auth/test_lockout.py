@@ -102,3 +102,16 @@ def test_an_unknown_email_is_counted_the_same(city, new_client):
     attacker = from_address(new_client())
     answers = [attacker.login("nobody@test.fi", f"guess {i}").status_code for i in range(7)]
     assert answers[:5] == [401] * 5 and 429 in answers
+
+
+def test_counters_are_kept_for_a_day_only(city, new_client):
+    from datetime import timedelta
+    from backend.models import utcnow
+    from backend.models.logins import LoginFailure
+    attacker = from_address(new_client())
+    attacker.login("officer@test.fi", "guess")
+    assert LoginFailure.select().count() == 3                       # pair, address, account: hashes only
+    assert all("officer" not in row.scope_hash for row in LoginFailure.select())
+    LoginFailure.update(last_failed_at=utcnow() - timedelta(days=1, minutes=1)).execute()
+    from_address(new_client()).login("someone@test.fi", "guess")
+    assert LoginFailure.select().count() == 3                       # the day-old ones are gone
