@@ -26,7 +26,12 @@ from ..security import limiter
 
 bp = Blueprint("console_factors", __name__)
 
-RECHECK_SECONDS = 15 * 60
+RECHECK_SECONDS = 15 * 60           # app config FACTOR_RECHECK_SECONDS may change it (tests: 0)
+
+
+def recheck_seconds() -> int:
+    from flask import current_app
+    return current_app.config.get("FACTOR_RECHECK_SECONDS", RECHECK_SECONDS)
 POLICY_KEY = "second_factor.roles"
 ISSUER = "Tuttu"
 
@@ -59,7 +64,7 @@ def require_recent_factor(staff):
     """Refuse (403 factor_recheck) unless the factor was checked in the last 15 minutes; no-op without one."""
     if not has_factor(staff):
         return
-    if time.time() - session.get("factor_at", 0) > RECHECK_SECONDS:
+    if time.time() - session.get("factor_at", 0) > recheck_seconds():
         raise ApiError(403, "factor_recheck", "Confirm it's you: enter a code from your authenticator app.")
 
 
@@ -130,7 +135,7 @@ def my_factor_state(staff) -> dict:
             "since": factor.confirmed_at.isoformat() + "Z" if factor else None,
             "recovery_codes_left": RecoveryCode.left(staff) if enrolled else 0,
             "required": factor_required(staff),
-            "checked_recently": time.time() - session.get("factor_at", 0) <= RECHECK_SECONDS}
+            "checked_recently": time.time() - session.get("factor_at", 0) <= recheck_seconds()}
 
 
 def _pending_factor(staff):

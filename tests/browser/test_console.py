@@ -287,3 +287,4 @@ def test_an_officer_adds_a_passkey_and_logs_in_with_it(browser, city, live_serve
         assert errors == []
     finally:
         context.close()
+
