@@ -15,6 +15,7 @@ from flask import current_app
 from .db import db
 from .models import Sector, SectorMap, SectorPostcode, Staff, YouthCentre, utcnow
 
+
 def add_demo_step(app, order: int, step):
     """Register step(city: DemoCity), which adds a feature's demo content, on this app."""
     app.extensions.setdefault("tuttu_demo_steps", []).append((order, step))

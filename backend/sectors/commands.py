@@ -25,14 +25,14 @@ def import_sectors_command(path, dry_run, replace, tolerance, name_property, att
     try:
         data = json.load(path)
     except ValueError as exc:
-        raise click.ClickException(f"{path.name} is not valid JSON: {exc}")
+        raise click.ClickException(f"{path.name} is not valid JSON: {exc}") from None
     started = time.perf_counter()
     try:
         result = import_sectors(data, dry_run=dry_run, replace=replace, tolerance_m=tolerance,
                                 name_property=name_property, attribution=attribution)
     except ImportRefused as refused:
         lines = "\n".join(f"  {where}: {what}" for where, what in refused.problems.items())
-        raise click.ClickException(f"{path.name} was refused, nothing was imported:\n{lines}")
+        raise click.ClickException(f"{path.name} was refused, nothing was imported:\n{lines}") from None
     for repair in result["repairs"]:
         click.echo(f"Repaired: {repair['action']}: {repair['area_m2']:,.2f} m², about {repair['width_m']:.3f} m wide, "
                    f"at ({repair['at'][0]}, {repair['at'][1]})")

@@ -257,7 +257,7 @@ def read_collection(data, tolerance_m=DEFAULT_TOLERANCE_M, name_key=None, keep=(
     try:
         system = read_crs(data)
     except CoordinateProblem as problem:
-        raise ImportRefused({"file": str(problem)})
+        raise ImportRefused({"file": str(problem)}) from None
     name_key = props_.name_property(features, name_key)
     if name_key is None:
         seen = sorted({k for f in features[:50] if isinstance(f, dict) and isinstance(f.get("properties"), dict)
@@ -276,7 +276,7 @@ def read_collection(data, tolerance_m=DEFAULT_TOLERANCE_M, name_key=None, keep=(
     try:
         lonlat = to_wgs84([d.geometry for d in drafts], system, _reference_points(list(keep) or list(Sector.active())))
     except CoordinateProblem as problem:
-        raise ImportRefused({"file": str(problem)})
+        raise ImportRefused({"file": str(problem)}) from None
     for draft, geometry in zip(drafts, lonlat):
         draft.geometry = geometry
     in_range = []

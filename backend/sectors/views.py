@@ -11,15 +11,15 @@ from pydantic import Field
 
 from ..api import Body, Line, api, query_args
 from ..auth import current_youth, staff_required
-from ..errors import ApiError
 from ..db import db
-from .importing import ImportRefused, PlanChanged, import_sectors
-from .repair import DEFAULT_TOLERANCE_M
-from .serving import current_map
+from ..errors import ApiError
 from ..feed.images import ImageRefused, delete_staff_photo, save_staff_photo
 from ..models import Sector, Staff
 from ..models.feed import Follow, Post
 from ..models.maps import SectorMove
+from .importing import ImportRefused, PlanChanged, import_sectors
+from .repair import DEFAULT_TOLERANCE_M
+from .serving import current_map
 
 bp = Blueprint("sectors", __name__)
 LATEST = 5
@@ -178,7 +178,7 @@ def upload_my_photo():
     try:
         url = save_staff_photo(upload.read(current_app.config["MAX_CONTENT_LENGTH"]))
     except ImageRefused as refused:
-        raise ApiError(422, "invalid_image", str(refused), {"photo": str(refused)})
+        raise ApiError(422, "invalid_image", str(refused), {"photo": str(refused)}) from None
     old = current_user.photo
     with db.atomic():
         Staff.update(photo=url).where(Staff.id == current_user.id).execute()
@@ -213,7 +213,7 @@ def import_sectors_api():
     try:
         data = json.loads(upload.read(current_app.config["MAX_CONTENT_LENGTH"]).decode("utf-8"))
     except (ValueError, UnicodeDecodeError, RecursionError):
-        raise ApiError(422, "invalid_geojson", "The file is not valid JSON.", {"file": "is not valid JSON"})
+        raise ApiError(422, "invalid_geojson", "The file is not valid JSON.", {"file": "is not valid JSON"}) from None
     form = request.context.form
     try:
         result = import_sectors(data, dry_run=form.dry_run, replace=form.mode == "replace",
@@ -222,8 +222,8 @@ def import_sectors_api():
     except ImportRefused as refused:
         (where, what), more = next(iter(refused.problems.items())), len(refused.problems) - 1
         raise ApiError(422, "invalid_geojson", f"{where}: {what}" + (f" (and {more} more problems)" if more else ""),
-                       refused.problems)
+                       refused.problems) from None
     except PlanChanged:
         raise ApiError(409, "plan_changed", "The map or the file changed since the preview: preview it again.",
-                       {"confirm": "is not the current preview's"})
+                       {"confirm": "is not the current preview's"}) from None
     return jsonify(result), 200 if form.dry_run else 201

@@ -17,7 +17,7 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import mapping, shape
 
-from backend.models import AuditLog, Follow, Post, Sector, SectorPostcode, Staff, Youth, YouthCentre
+from backend.models import AuditLog, Follow, Post, Sector, SectorPostcode, Staff, YouthCentre
 
 DATA = Path(__file__).parent.parent / "data" / "sectors"
 

@@ -191,6 +191,7 @@ def test_officer_sees_own_follower_count_others_never_see_it(as_role, city):
 
 def test_sector_page_lists_upcoming_meetups_in_the_sector(as_role, city):
     from datetime import timedelta
+
     from backend.models import Meetup, utcnow
     soon = utcnow() + timedelta(days=3)
     Meetup.create(title="Futsal night", kind="sports", venue_name="Kupla", sector=city["north"], starts_at=soon,
@@ -204,6 +205,7 @@ def test_sector_page_lists_upcoming_meetups_in_the_sector(as_role, city):
 
 def test_officer_sets_a_square_photo_without_metadata_shown_on_their_pages(as_role, city):
     from PIL import Image
+
     from tests.feed.test_posts import image_bytes
     officer = as_role("officer")
     response = officer.post("/api/officers/me/photo", data={"photo": (io.BytesIO(image_bytes()), "me.jpg")},
