@@ -12,6 +12,19 @@ import pytest
 os.environ.setdefault("TUTTU_TASKS_IMMEDIATE", "1")
 os.environ.setdefault("TUTTU_PASSWORD_HASH", "pbkdf2:sha256:1000")   # cheap hashing for test accounts only
 
+
+def pytest_configure(config):
+    """TUTTU_TEST_CLOCK_SHIFT_DAYS=365 runs the suite with the process clock that many days ahead (CI does, to
+    prove that no test depends on today's date). Monotonic clocks are untouched; servers the tests start in
+    other processes are not shifted, so CI runs this without tests/scale and tests/browser."""
+    days = os.environ.get("TUTTU_TEST_CLOCK_SHIFT_DAYS")
+    if days:
+        import time_machine
+        from datetime import datetime, timedelta, timezone
+        traveller = time_machine.travel(datetime.now(timezone.utc) + timedelta(days=int(days)), tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
 from backend import create_app  # noqa: E402
 from backend.db import db  # noqa: E402
 from backend.models import ALL_MODELS, Sector, SectorPostcode, Staff, YouthCentre  # noqa: E402
