@@ -96,6 +96,7 @@ def load_config(instance: Path | None = None) -> dict:
         "SECRET_KEY": env("SECRET_KEY") or read_or_create_secret(instance / "secret_key"),
         "DATABASE_URL": database_url(instance),
         "REDIS_URL": env("REDIS_URL"),
+        "DB_POOL_SIZE": env_int("TUTTU_DB_POOL_SIZE", 20),       # PostgreSQL connections per web process
         "REDIS_PREFIX": redis_prefix(database_url(instance)),
         "METRICS_TOKEN": env("TUTTU_METRICS_TOKEN"),
         "METRICS_MULTIPROC_DIR": env("PROMETHEUS_MULTIPROC_DIR"),   # prometheus_client reads it too

@@ -44,7 +44,7 @@ def init_app(app):
     """
     from flask import g, request
     from .errors import DATABASE_ERRORS, database_outage
-    db.initialize(database_from_url(app.config["DATABASE_URL"]))
+    db.initialize(database_from_url(app.config["DATABASE_URL"], app.config.get("DB_POOL_SIZE", 20)))
 
     @app.before_request
     def _connect():

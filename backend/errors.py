@@ -18,7 +18,9 @@ DEFAULT_CODES = {
 }
 
 
-DATABASE_ERRORS = (OperationalError, InterfaceError)
+from playhouse.pool import MaxConnectionsExceeded  # noqa: E402  (every pooled connection busy: also "try again")
+
+DATABASE_ERRORS = (OperationalError, InterfaceError, MaxConnectionsExceeded)
 
 
 class Outage:
@@ -92,6 +94,7 @@ def init_app(app):
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
+    @app.errorhandler(MaxConnectionsExceeded)
     def _database_unavailable(err):
         database_outage.failed(err)
         g.database_failed = True

@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import sys
 import tempfile
 import time
@@ -34,47 +35,66 @@ class Watcher:
 
     def __init__(self, url, session_id, fallback=None):
         self.url, self.session_id, self.fallback = url, session_id, fallback
-        self.arrived, self.dup, self.out_of_order = {}, 0, 0
-        self.connected_at, self.closed_at, self.reconnects = None, None, 0
+        self.arrived, self.dup, self.out_of_order, self.upto, self.highest = {}, 0, 0, 0, 0
+        self.connected_at, self.closed_at, self.reconnects, self.attempt = None, None, 0, 0
         self.ready = asyncio.Event()
+        self.last_error = None
 
     def contiguous(self):
-        n = 0
-        while n + 1 in self.arrived:
-            n += 1
-        return n
+        """The highest seq up to which this socket has every message (what it sends back as since=)."""
+        while self.upto + 1 in self.arrived:
+            self.upto += 1
+        return self.upto
+
+    @staticmethod
+    async def ping(ws):
+        """As the app does: a ping every 15 s (the server closes a socket silent for 60 s)."""
+        try:
+            while True:
+                await asyncio.sleep(15 + random.random())
+                await ws.send('{"type":"ping"}')
+        except Exception:
+            return
 
     async def run(self):
         import websockets
+        pinger = None
         while True:
+            self.live_since = None
             ws_url = self.url.replace("http", "ws", 1) + f"/ws/sessions/{self.session_id}?as=observer&since={self.contiguous()}"
             try:
                 async with websockets.connect(ws_url, origin=self.url, open_timeout=60, ping_interval=None,
                                               close_timeout=1, max_queue=None) as ws:
+                    pinger = asyncio.create_task(self.ping(ws))
                     async for raw in ws:
                         frame = json.loads(raw)
                         kind = frame.get("type")
                         if kind == "caught_up":
-                            self.connected_at = time.time()
+                            self.connected_at = self.live_since = time.time()
                             self.ready.set()
                         elif kind == "message":
                             seq = frame["seq"]
                             if seq in self.arrived:
                                 self.dup += 1
                             else:
-                                if self.arrived and seq < max(self.arrived):
+                                if seq < self.highest:
                                     self.out_of_order += 1
+                                self.highest = max(self.highest, seq)
                                 self.arrived[seq] = time.time()
             except asyncio.CancelledError:
                 return
-            except Exception:
-                pass
+            except Exception as exc:
+                self.last_error = getattr(exc, "rcvd", None) and exc.rcvd.code or exc.__class__.__name__
+            if pinger is not None:
+                pinger.cancel()
             self.closed_at = time.time()
-            if self.fallback is None:
-                await asyncio.sleep(0.2)            # the same process again (e.g. after a blip)
-            else:
+            if self.fallback is not None and self.url != self.fallback:
                 self.url = self.fallback            # the load balancer sends it to the live process
-                self.reconnects += 1
+            if self.live_since and self.closed_at - self.live_since >= 10:
+                self.attempt = 0                    # as the app does: 1 s, 2 s, 4 s ... each +-50 %,
+            self.reconnects += 1                    # reset by a connection that was live for 10 s
+            await asyncio.sleep(min(30.0, 2 ** self.attempt) * random.uniform(0.5, 1.5))
+            self.attempt += 1
 
 
 class Host:
@@ -107,10 +127,12 @@ class Host:
 
 
 def everyone_has(watchers, seqs):
-    return all(all(s in w.arrived for s in seqs) for w in watchers)
+    """Every socket has every one of `seqs` (the host's messages: seqs 1..n, so the highest tells)."""
+    last = max(seqs, default=0)
+    return all(w.contiguous() >= last for w in watchers)
 
 
-async def wait_until(predicate, seconds, every=0.02):
+async def wait_until(predicate, seconds, every=0.05):
     deadline = time.time() + seconds
     while time.time() < deadline:
         if predicate():
@@ -178,6 +200,10 @@ async def bench(args):
             all_back = await wait_until(lambda: all(w.reconnects and w.connected_at and w.connected_at > killed
                                                     for w in on_b), 60)
             caught = await wait_until(lambda: everyone_has(on_b, before), 60)
+            if os.environ.get("BENCH_DEBUG"):
+                from collections import Counter
+                print(Counter((w.last_error, w.reconnects, bool(w.connected_at and w.connected_at > killed))
+                              for w in on_b), file=sys.stderr)
             rows.append({"what": f"kill -9 of b", "sockets": len(on_b),
                          "reconnected s": round(all_back - killed, 2) if all_back else "> 60",
                          "caught up s": round(caught - killed, 2) if caught else "> 60", "msgs": len(before)})

@@ -191,7 +191,7 @@ class WebProcess:
         env = {**deployment.env, "TUTTU_PUBLIC_URL": self.url}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--worker-class", "gevent", "--workers", "1",
-             "--worker-connections", "1000", "--timeout", "0", "--bind", f"127.0.0.1:{self.port}",
+             "--worker-connections", "10000", "--timeout", "0", "--bind", f"127.0.0.1:{self.port}",
              "--log-level", "warning", "app:app"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
 
