@@ -217,12 +217,6 @@ class RedisBroker(LocalBroker):
 broker: LocalBroker = LocalBroker()
 
 
-def catch_up_chat_rooms():
-    """After an outage: every chat room of this process sends its sockets what they missed."""
-    from .chat.hub import hub      # the chat is a feature; imported late, only when it happens
-    hub.catch_up_all_rooms()
-
-
 def init_app(app):
     """Choose the broker for this process from REDIS_URL (channels under REDIS_PREFIX)."""
     global broker
@@ -233,7 +227,6 @@ def init_app(app):
         broker.close()
         broker = RedisBroker(url, prefix) if url else LocalBroker()
         broker.url = url
-    broker.on_reconnect(catch_up_chat_rooms)
     app.extensions["broker"] = broker
 
 

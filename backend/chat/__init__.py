@@ -6,9 +6,11 @@ The protocol is docs/chat-protocol.md.
 from huey import crontab
 
 from .. import tasks
+from ..broker import get_broker
 from ..demo import add_demo_step
 from . import actions, answers, budget, schedule, sessions, ws
 from .commands import open_session_command, seed_chat
+from .hub import hub
 from .retention import plan_sessions_job, purge_chat
 
 
@@ -19,6 +21,7 @@ def init_app(app):
     for module in (sessions, schedule, answers, ws):
         app.register_blueprint(module.bp)
     ws.sock.init_app(app)
+    get_broker().on_reconnect(hub.catch_up_all_rooms)     # after a Redis outage, rooms fill their gaps
     tasks.register_job("chat.purge", purge_chat, crontab(minute="17"))
     tasks.register_job("chat.plan_sessions", plan_sessions_job, crontab(minute="*/30"))
     app.cli.add_command(open_session_command)
