@@ -14,12 +14,12 @@ from ..auth import current_youth, staff_required
 from ..db import db
 from ..errors import ApiError
 from ..feed.images import ImageRefused, delete_staff_photo, save_staff_photo
-from ..models import Sector, Staff
+from ..models import Sector, SectorMap, Staff
 from ..models.feed import Follow, Post
 from ..models.maps import SectorMove
 from .importing import ImportRefused, PlanChanged, import_sectors
 from .repair import DEFAULT_TOLERANCE_M
-from .serving import current_map
+from .serving import BUDGET_GZIP, current_map
 
 bp = Blueprint("sectors", __name__)
 LATEST = 5
@@ -196,6 +196,19 @@ def delete_my_photo():
         Staff.update(photo=None).where(Staff.id == current_user.id).execute()
     delete_staff_photo(old)
     return "", 204
+
+
+@bp.get("/api/admin/sectors/served")
+@staff_required(Staff.ADMIN)
+@api.validate(tags=["sectors"])
+def served_map_api():
+    """Admin: what /api/sectors serves now: features, vertices, bytes (raw, gzip, Brotli), the simplification
+    tolerance in metres, whether shared borders were simplified once ('coverage'), and the attribution."""
+    served = current_map()
+    return jsonify(features=served.features, vertices=served.vertices, bytes=len(served.body),
+                   gzip_bytes=len(served.gzip), brotli_bytes=len(served.brotli) if served.brotli else None,
+                   tolerance_m=served.tolerance_m, topology=served.topology, etag=served.etag,
+                   attribution=SectorMap.current_attribution(), budget_gzip_bytes=BUDGET_GZIP)
 
 
 @bp.post("/api/admin/sectors/import")

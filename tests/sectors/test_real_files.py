@@ -338,6 +338,10 @@ def test_the_served_map_is_small_valid_and_compressed(as_role, name):
         for b in geoms[i + 1:]:
             assert metres(a).intersection(metres(b)).area < 50
     assert visitor.get("/api/sectors", headers={"If-None-Match": plain.headers["ETag"]}).status_code == 304
+    served = as_role("admin").get("/api/admin/sectors/served").json
+    assert served["gzip_bytes"] == len(zipped.data) and served["features"] == len(geoms)
+    assert served["topology"] == "coverage" and served["tolerance_m"] >= 1
+    assert as_role("youth").get("/api/admin/sectors/served").status_code == 403
 
 
 def test_five_thousand_postal_areas_are_not_refused_by_a_count(as_role):

@@ -62,21 +62,37 @@ async function canFollow() {
 
 // --- finding a sector ------------------------------------------------------------------------------
 
+let postcodeExample = null;          // a postcode of this city's map, for the hint ("For example 00100")
+
+function invalidPostcode() {
+  return postcodeExample ? t('sectors.postcode_invalid', { example: postcodeExample }) : t('sectors.postcode_label');
+}
+
+/** Show a real postcode of the city as the example, once the map is loaded (no example: no hint). */
+function showPostcodeExample(view, collection) {
+  const withCodes = collection.features.find((f) => f.properties.postcodes && f.properties.postcodes.length);
+  postcodeExample = withCodes ? withCodes.properties.postcodes[0] : null;
+  const hint = view.querySelector('#postcode-hint');
+  if (!hint) return;
+  hint.textContent = postcodeExample ? t('sectors.postcode_hint', { example: postcodeExample }) : '';
+  hint.hidden = !postcodeExample;
+}
+
 function postcodeForm() {
   const form = h('form', { class: 'postcode-form', novalidate: true, role: 'search' },
-    field({ id: 'postcode', label: t('sectors.postcode_label'), hint: t('sectors.postcode_hint'), inputmode: 'numeric',
+    field({ id: 'postcode', label: t('sectors.postcode_label'), hint: t('sectors.postcode_hint', { example: postcodeExample || '' }), inputmode: 'numeric',
       autocomplete: 'postal-code', maxlength: 12, required: true }),
     h('button', { type: 'submit', class: 'button' }, t('sectors.postcode_find')));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const postcode = form.elements.postcode.value.trim();
-    if (!/^[0-9A-Za-z -]{3,12}$/.test(postcode)) { showFieldErrors(form, { postcode: t('sectors.postcode_invalid') }); return; }
+    if (!/^[0-9A-Za-z -]{3,12}$/.test(postcode)) { showFieldErrors(form, { postcode: invalidPostcode() }); return; }
     try {
       const sector = await api.get(`/api/sectors/locate?postcode=${encodeURIComponent(postcode)}`);
       navigate(`/sectors/${sector.id}`);
     } catch (err) {
       const message = err.code === 'unknown_postcode' ? t('sectors.postcode_unknown', { postcode })
-        : err.status === 422 ? t('sectors.postcode_invalid') : errorMessage(err);
+        : err.status === 422 ? invalidPostcode() : errorMessage(err);
       showFieldErrors(form, { postcode: message });
     }
   });
@@ -151,6 +167,7 @@ export async function finderScreen(view, params, query, ctx) {
     view.lastChild.replaceWith(errorState(err, refresh));
     return;
   }
+  showPostcodeExample(view, collection);
   if (!collection.features.length) { view.lastChild.replaceWith(emptyState(t('sectors.none'))); return; }
   const mapHolder = h('div', { class: 'map-holder' }, sectorMap(collection));
   const list = h('ul', { class: 'card-list' }, collection.features.map((f) => h('li', {},
