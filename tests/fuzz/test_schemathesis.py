@@ -166,5 +166,6 @@ def fuzz(api_schema, identities, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_no_input_makes_the_server_fail(api_schema, identities, role):
     cases, problems = fuzz(api_schema, identities, role)
+    print(f"schemathesis as {role}: {cases} requests, {len(problems)} problems")   # shown with -s or -rP
     assert cases > 0
     assert problems == [], f"{len(problems)} problems in {cases} requests as {role}:\n" + "\n".join(problems)
