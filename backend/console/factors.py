@@ -83,16 +83,11 @@ def _take_totp(factor, code) -> bool:
     for offset in (0, -1, 1):
         moment = now + offset * totp.interval
         if totp.at(moment) == code:
-            counter = totp.timecode(_dt(moment))
+            counter = int(moment // totp.interval)      # the time step this code belongs to
             taken = (StaffFactor.update(last_counter=counter)
                      .where((StaffFactor.id == factor.id) & (StaffFactor.last_counter < counter)).execute())
             return taken == 1
     return False
-
-
-def _dt(moment):
-    from datetime import datetime
-    return datetime.fromtimestamp(moment)
 
 
 def staff_login_required(view):

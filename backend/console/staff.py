@@ -232,7 +232,7 @@ def list_staff():
         rows = rows.where(Staff.verified_at.is_null(not q.verified))
     if q.active is not None:
         rows = rows.where(Staff.active == q.active)
-    with_factor = {row.staff_id for row in StaffFactor.staff_with_factor()}
+    with_factor = StaffFactor.staff_ids_with_factor()
     if q.factor is not None:
         rows = rows.where(Staff.id.in_(list(with_factor)) if q.factor else Staff.id.not_in(list(with_factor) or [0]))
     return jsonify(staff=[staff_row(s, with_factor) for s in rows])

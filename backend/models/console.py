@@ -117,8 +117,10 @@ class StaffFactor(BaseModel):
         return cls.get_or_none((cls.staff == staff) & cls.confirmed_at.is_null(False))
 
     @classmethod
-    def staff_with_factor(cls):
-        return cls.select(cls.staff).where(cls.confirmed_at.is_null(False))
+    def staff_ids_with_factor(cls) -> set:
+        """Ids of staff with a confirmed authenticator app or a passkey."""
+        return ({row.staff_id for row in cls.select(cls.staff).where(cls.confirmed_at.is_null(False))}
+                | {row.staff_id for row in StaffPasskey.select(StaffPasskey.staff)})
 
 
 class RecoveryCode(BaseModel):

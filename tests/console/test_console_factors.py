@@ -163,3 +163,15 @@ def test_passkey_routes_refuse_what_they_should(app, city, as_role, new_client):
     assert device.post("/api/auth/second-factor/passkey/options").json["error"]["code"] == "no_passkey"
     assert device.post("/api/auth/second-factor/passkey", {"credential": {"id": "x"}}).status_code == 422
     assert device.get("/api/me").json == {"kind": "visitor"}
+
+
+def test_staff_with_a_passkey_count_as_having_a_second_factor(app, city, as_role, new_client):
+    from backend.models import StaffPasskey
+    hilla = city["staff"]["youth_worker"]
+    StaffPasskey.create(staff=hilla, credential_id="cred-1", public_key="key")     # as the browser test makes one
+    admin = as_role("admin")
+    assert [s["name"] for s in admin.get("/api/console/staff?factor=true").json["staff"]] == ["Hilla Host"]
+    assert new_client().login(hilla.email).json["error"]["code"] == "second_factor_required"
+    admin.post(f"/api/console/staff/{hilla.id}/reset-factor")
+    assert StaffPasskey.select().count() == 0
+    assert new_client().login(hilla.email).status_code == 200
