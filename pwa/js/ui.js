@@ -43,18 +43,92 @@ export function announce(text, { assertive = false } = {}) {
   setTimeout(() => { region.textContent = text; }, 50);
 }
 
-/** A short message at the bottom of the screen; action: {label, onClick}. Returns a close function. */
-export function toast(message, { action = null, timeout = action ? 0 : 5000 } = {}) {
+// Toasts: one at a time, queued. Each sits just above whatever is fixed or sticky at the bottom of the
+// screen (the tab bar, a chat composer, anything marked [data-dock]), never over it. Status that lasts
+// belongs on the page, not in a toast.
+const toastQueue = [];
+let toastShown = null;
+
+function dockTop() {
+  let top = window.innerHeight;
+  for (const el of document.querySelectorAll('.tabbar, .chat-dock, [data-dock]')) {
+    const rect = el.getBoundingClientRect();
+    if (rect.height && rect.top < top && rect.bottom > 0 && rect.top > window.innerHeight / 3) top = rect.top;
+  }
+  return top;
+}
+
+function placeToasts(host) {
+  host.style.bottom = `${Math.max(8, Math.round(window.innerHeight - dockTop() + 8))}px`;
+}
+let placeTimer = null;
+
+function showNextToast() {
+  const host = document.getElementById('toasts');
+  if (toastShown || !host) return;
+  const next = toastQueue.shift();
+  if (!next) return;
+  toastShown = next;
+  placeToasts(host);
+  clearInterval(placeTimer);                      // the screen under it may change (a chat opens): follow
+  placeTimer = setInterval(() => { if (toastShown) placeToasts(host); else clearInterval(placeTimer); }, 300);
+  host.append(next.item);
+  if (next.timeout) next.timer = setTimeout(next.close, next.timeout);
+}
+
+/**
+ * A short message at the bottom of the screen; action: {label, onClick}. One is shown at a time; the
+ * others wait their turn (a repeat of the one showing or waiting is dropped). Returns a close function.
+ */
+export function toast(message, { action = null, timeout = action ? 0 : 4000 } = {}) {
   const host = document.getElementById('toasts');
   if (!host) return () => {};
-  const close = () => item.remove();
-  const item = h('div', { class: 'toast' },
+  const same = [toastShown, ...toastQueue].find((entry) => entry && entry.message === message && !action);
+  if (same) return same.close;
+  const entry = { message, timeout, timer: null };
+  entry.close = () => {
+    clearTimeout(entry.timer);
+    const waiting = toastQueue.indexOf(entry);
+    if (waiting >= 0) { toastQueue.splice(waiting, 1); return; }
+    if (toastShown !== entry) return;
+    entry.item.remove();
+    toastShown = null;
+    setTimeout(showNextToast, 150);
+  };
+  entry.item = h('div', { class: 'toast' },
     h('p', {}, message),
-    action && h('button', { type: 'button', class: 'button button-small', onclick: () => { close(); action.onClick(); } }, action.label),
-    h('button', { type: 'button', class: 'icon-button', 'aria-label': t('shell.close'), onclick: close }, '×'));
-  host.append(item);
-  if (timeout) setTimeout(close, timeout);
-  return close;
+    action && h('button', { type: 'button', class: 'button button-small', onclick: () => { entry.close(); action.onClick(); } }, action.label),
+    h('button', { type: 'button', class: 'icon-button', 'aria-label': t('shell.close'), onclick: entry.close }, '×'));
+  toastQueue.push(entry);
+  if (toastShown && !toastShown.timeout) {           // one that waits for a tap steps back in line
+    const waiting = toastShown;
+    waiting.item.remove();
+    toastShown = null;
+    toastQueue.push(waiting);
+  }
+  showNextToast();
+  return entry.close;
+}
+
+/**
+ * The app's own confirm dialog (never window.confirm): a modal <dialog> with a title, an optional
+ * sentence and two buttons. Resolves true when confirmed. danger: the confirm button is red.
+ */
+export function confirmDialog({ title, body = '', confirm, cancel = t('shell.cancel'), danger = false }) {
+  return new Promise((resolve) => {
+    const id = `confirm-${Math.random().toString(36).slice(2, 8)}`;
+    const form = h('form', { method: 'dialog', class: 'dialog-form' },
+      h('h2', { id }, title),
+      body && h('p', {}, body),
+      h('div', { class: 'actions' },
+        h('button', { type: 'submit', class: ['button', danger && 'button-danger'], value: 'yes' }, confirm),
+        h('button', { type: 'submit', class: 'button button-secondary', value: 'no' }, cancel)));
+    const dialog = h('dialog', { class: 'app-dialog', 'aria-labelledby': id }, form);
+    dialog.addEventListener('close', () => { resolve(dialog.returnValue === 'yes'); dialog.remove(); });
+    document.body.append(dialog);
+    dialog.showModal();
+    form.querySelector('button[value="no"]').focus();
+  });
 }
 
 /** A page heading; the router moves focus here after navigation. */

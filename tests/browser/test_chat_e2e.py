@@ -275,10 +275,11 @@ def test_me_too_orders_questions_and_a_report_leads_to_delete_and_mute(person, g
     assert host.locator("#chat-panel-reports").get_by_text("No reports.").is_visible()
 
     # Removing the asker from the chat ends their socket for good; the screen says why.
-    host.on("dialog", lambda dialog: dialog.accept())
     helmet = message(host, "Do I need a helmet on a moped?")
     helmet.locator("summary", has_text="Actions").click()
     helmet.get_by_role("button", name="Remove from chat").click()
+    host.get_by_role("dialog").get_by_role("button", name="Remove from chat").click()   # the app's own confirm
+    helmet.get_by_text("Removed from the chat").wait_for()                              # the host sees it done
     asker.get_by_text("A moderator removed you from this chat.").first.wait_for()
     assert asker.locator(".chat-connection").get_attribute("data-state") == "closed"
     assert asker.get_by_label("Your message").is_disabled()
@@ -286,5 +287,8 @@ def test_me_too_orders_questions_and_a_report_leads_to_delete_and_mute(person, g
     asker.locator('.chat-connection[data-state="closed"]').wait_for()
     assert asker.get_by_label("Your message").is_disabled()
     assert "A moderator removed you from this chat." in asker.locator("form.chat-composer").inner_text()
+    removed = asker.locator(".chat-removed")                           # told plainly, with the helplines
+    assert removed.get_by_role("link", name="112", exact=True).is_visible()
+    assert "Reload" not in asker.locator("main").inner_text()
     for page in (host, asker, voter):
         assert page.console_errors == []

@@ -32,10 +32,13 @@ function helpline(line) {
     line.description && h('span', { class: 'muted' }, line.description));
 }
 
-/** The always-visible "Need help now?": 112 and the city's youth helplines (GET /api/config). */
-export function helpBox() {
+/**
+ * "Need help now?": 112 and the city's youth helplines (GET /api/config). In the lobby a card; in the room
+ * (compact) a chip in the room's bar that opens the same card below the bar, never covering messages unasked.
+ */
+export function helpBox({ compact = false } = {}) {
   const list = h('ul', { class: 'chat-helplines' });
-  const box = h('details', { class: 'chat-help' },
+  const box = h('details', { class: ['chat-help', compact && 'chat-help-compact'] },
     h('summary', { class: 'chat-help-summary' }, t('chat.help_title')),
     h('div', { class: 'chat-help-body' },
       h('p', {}, t('chat.help_emergency'), ' ',
@@ -139,14 +142,24 @@ const CONNECTION_KEYS = {
   offline: 'chat.conn_offline', closed: 'chat.conn_closed',
 };
 
+/**
+ * The room's bar, sticky under the app header: state and countdown, the connection, "Need help now?" and
+ * (for youth) which messages to show. One row on a 390px phone; the counts and the title scroll away.
+ */
+export function roomBar(header, pill, help, extra = null) {
+  return h('div', { class: 'chat-bar' },
+    h('div', { class: 'chat-bar-row' }, header.element.querySelector('.chat-session-line'), pill.element, help, extra));
+}
+
 /** A small pill that says how the connection is; the state is also given to screen readers politely. */
 export function connectionPill() {
   const text = h('span', {});
   const element = h('p', { class: 'chat-connection', role: 'status', dataset: { state: 'connecting' } },
     h('span', { class: 'chat-connection-dot', 'aria-hidden': 'true' }), text);
-  const set = (state) => {
+  /** text: a sentence that says more than the state (removed for good: no "reload to join again"). */
+  const set = (state, sentence = null) => {
     element.dataset.state = state;
-    text.textContent = t(CONNECTION_KEYS[state] || CONNECTION_KEYS.connecting);
+    text.textContent = sentence || t(CONNECTION_KEYS[state] || CONNECTION_KEYS.connecting);
   };
   set('connecting');
   return { element, set };

@@ -7,7 +7,7 @@ import { t, formatTime } from '../i18n.js';
 import { h, heading, toast, errorMessage } from '../ui.js';
 import { becomeYouth } from '../session.js';
 import { ChatSocket, newCid } from './socket.js';
-import { helpBox, sessionHeader, connectionPill, rulesList } from './parts.js';
+import { helpBox, sessionHeader, connectionPill, rulesList, roomBar } from './parts.js';
 import { Stream, holdReasonText } from './stream.js';
 import { wireCommonFrames, isMine, ownStatus, errorText, closedText, reportDialog } from './frames.js';
 import { composer } from './composer.js';
@@ -86,14 +86,23 @@ export function youthRoom(view, session, me, { observer }) {
   }
 
   const box = observer ? null : composer({ onSend: send, askAhead: askingAhead() });
-  const help = helpBox();
+  const help = helpBox({ compact: true });
+  const show = observer ? null : viewChoice(stream);
+  const dock = h('div', { class: 'chat-dock' }, stream.jump, box && box.form);
+  view.classList.add('chat-room');
   view.append(...[
     heading(session.title || t('chat.title')),
-    header.element, help, pill.element,
+    header.element,
+    roomBar(header, pill, help, show),
     observer && observerBanner(session, me),
     askingAhead() && rulesList(),
     stream.element,
-    box && box.form].filter(Boolean));
+    dock].filter(Boolean));
+  // Open at the newest message, like a messenger: the backlog arrives as frames after `welcome`.
+  let opened = false;
+  const openAtEnd = () => { if (!opened) { opened = true; requestAnimationFrame(() => stream.scrollToEnd({ instant: true })); } };
+  socket.addEventListener('caught_up', openAtEnd);
+  setTimeout(openAtEnd, 1500);
 
   if (header.state() === 'closed') stateChanged('closed');
 
@@ -106,6 +115,7 @@ export function youthRoom(view, session, me, { observer }) {
     if (event.detail.state === 'closed' && socket.finalClose) {
       const text = closedText(socket.finalClose.code);
       if (box) box.disable(text); else toast(text);
+      if (socket.finalClose.code === 4009) { showRemoved(view, dock); pill.set('closed', text); }
     }
   });
   wireCommonFrames(socket, {
@@ -163,12 +173,48 @@ export function youthRoom(view, session, me, { observer }) {
 }
 
 
+/**
+ * Removed or blocked (close 4009): said plainly, with the helplines open, and no way back offered: no
+ * "reload to join again", no join button. The stream stays readable above.
+ */
+function showRemoved(view, dock) {
+  if (view.querySelector('.chat-removed')) return;
+  for (const join of view.querySelectorAll('.chat-watching button')) join.remove();
+  const card = h('section', { class: 'card chat-removed', role: 'alert', 'aria-labelledby': 'chat-removed-title' },
+    h('h2', { id: 'chat-removed-title' }, t('chat.removed_title')),
+    h('p', {}, t('chat.removed_body')),
+    helpBox());
+  card.querySelector('details').open = true;
+  dock.before(card);
+}
+
+/**
+ * Which messages a youth sees: all, or only the questions (newest / most "me too" first). A 44px icon
+ * in the room's bar that opens three choices, so the bar stays one row on a phone.
+ */
+function viewChoice(stream) {
+  const VIEWS = [['all', 'chat.view_all'], ['newest', 'chat.view_newest'], ['top', 'chat.view_top']];
+  const summary = h('summary', { class: 'icon-button chat-view-button' }, h('span', { 'aria-hidden': 'true' }, '⇅'),
+    h('span', { class: 'visually-hidden' }, t('chat.view_label')));
+  const buttons = VIEWS.map(([view, key]) => h('button', { type: 'button', class: 'button button-secondary button-block',
+    'aria-pressed': view === 'all' ? 'true' : 'false', dataset: { view },
+    onclick: () => {
+      stream.setView(view);
+      for (const other of buttons) other.setAttribute('aria-pressed', other.dataset.view === view ? 'true' : 'false');
+      menu.open = false;
+      summary.classList.toggle('chat-view-on', view !== 'all');
+    } }, t(key)));
+  const menu = h('details', { class: 'chat-view' }, summary,
+    h('div', { class: 'chat-view-menu', role: 'group', 'aria-label': t('chat.view_label') }, buttons));
+  return menu;
+}
+
 /** A message that may need help (ack.flag): open the helplines card and say why, once per page. */
 function offerHelp(help, stream) {
   if (help.classList.contains('chat-help-offered')) return;
   help.classList.add('chat-help-offered');
   help.open = true;
   help.querySelector('.chat-help-body').prepend(h('p', { class: 'chat-help-offer' }, t('chat.help_offered')));
-  help.scrollIntoView({ block: 'nearest' });
+  help.scrollIntoView({ block: 'nearest' });     // it sits in the sticky bar: opening it is enough
   stream.announcer.now(t('chat.help_offered'));
 }

@@ -56,8 +56,8 @@ export function handleMenu(target, author, act, { canModerate }) {
   const entries = [];
   if (canModerate) {
     for (const minutes of MUTE_MINUTES) entries.push(item(t('chat.mod_mute', { minutes }), () => act.moderate({ action: 'mute', minutes, ...target })));
-    entries.push(item(t('chat.mod_remove'), () => act.confirmModerate({ action: 'remove', ...target }, t('chat.confirm_remove', { handle: author.name })), true));
-    entries.push(item(t('chat.mod_block'), () => act.confirmModerate({ action: 'block', ...target }, t('chat.confirm_block', { handle: author.name })), true));
+    entries.push(item(t('chat.mod_remove'), () => act.confirmModerate({ action: 'remove', ...target }, t('chat.confirm_remove', { handle: author.name }), t('chat.mod_remove')), true));
+    entries.push(item(t('chat.mod_block'), () => act.confirmModerate({ action: 'block', ...target }, t('chat.confirm_block', { handle: author.name }), t('chat.mod_block')), true));
   }
   entries.push(item(t('chat.mod_concern'), () => act.concern(target)));
   return h('details', { class: 'chat-menu', onkeydown: (event) => {
@@ -69,10 +69,18 @@ export function handleMenu(target, author, act, { canModerate }) {
     h('ul', { class: 'chat-menu-list' }, entries));
 }
 
+/** Ready reasons in the sender's words (five languages); the host may still edit the text. */
+const REJECT_PRESETS = ['chat.reject_default', 'chat.reject_preset_personal', 'chat.reject_preset_kind',
+  'chat.reject_preset_offtopic', 'chat.reject_preset_emergency'];
+
 function rejectForm(item, act) {
   const id = `reject-${item.id}`;
   const input = h('input', { id, name: 'reason', class: 'input', maxlength: 200, required: true, value: t('chat.reject_default') });
+  const preset = h('select', { id: `${id}-preset`, class: 'input',
+    onchange: () => { input.value = t(preset.value); input.focus(); } },
+  REJECT_PRESETS.map((key) => h('option', { value: key }, t(key))));
   const form = h('form', { class: 'chat-reject-form' },
+    h('label', { for: `${id}-preset` }, t('chat.reject_preset_label')), preset,
     h('label', { for: id }, t('chat.reject_reason_label')), input,
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'button button-danger' }, t('chat.mod_reject')),

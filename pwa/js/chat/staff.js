@@ -2,8 +2,8 @@
 // queue, questions, the public stream, the backchannel and reports. Keys: 1-5 switch panels, in the queue
 // A approves, R rejects, Shift+R rejects with a reason, J/K move; ? lists the keys.
 
-import { t } from '../i18n.js';
-import { h, heading, toast } from '../ui.js';
+import { t, formatTime } from '../i18n.js';
+import { h, heading, toast, confirmDialog } from '../ui.js';
 import { ChatSocket } from './socket.js';
 import { sessionHeader, connectionPill } from './parts.js';
 import { Stream } from './stream.js';
@@ -22,7 +22,7 @@ function controls(state, act) {
     onchange: (event) => act.moderate({ action: 'slow', seconds: Number(event.target.value) }) },
   SLOW_CHOICES.map((seconds) => h('option', { value: seconds }, seconds ? t('chat.slow_seconds', { seconds }) : t('chat.slow_off'))));
   const close = h('button', { type: 'button', class: 'button button-danger',
-    onclick: () => act.confirmModerate({ action: 'close' }, t('chat.confirm_close')) }, t('chat.close_session'));
+    onclick: () => act.confirmModerate({ action: 'close' }, t('chat.confirm_close'), t('chat.close_session')) }, t('chat.close_session'));
   const element = h('section', { class: 'card chat-controls', 'aria-labelledby': 'chat-controls-title' },
     h('h2', { id: 'chat-controls-title' }, t('chat.controls_title')),
     h('div', { class: 'chat-controls-row' },
@@ -87,14 +87,19 @@ export function staffRoom(view, session, me) {
   const pill = connectionPill();
   const socket = new ChatSocket(session.id, { as: null });
   const state = { me, session: { ...session }, canModerate: false, queue: new Map(), reports: new Map(),
-    claims: new Map(), notes: [], concerns: new Map(), busy: new Set(), stream: null, flags: new Map() };
+    claims: new Map(), notes: [], concerns: new Map(), busy: new Set(), stream: null, flags: new Map(),
+    results: new Map() };
   const act = {
     moderate(frame) {
       if (!socket.send({ type: 'moderate', ...frame })) { toast(t('chat.error_not_connected')); return false; }
       if (frame.id) { state.busy.add(`id:${frame.id}`); queue.render(); }
+      showResult(frame);
       return true;
     },
-    confirmModerate(frame, question) { if (window.confirm(question)) act.moderate(frame); },
+    /** The app's own confirm dialog (never window.confirm), then the action. */
+    async confirmModerate(frame, question, label = t('chat.confirm_yes')) {
+      if (await confirmDialog({ title: question, confirm: label, danger: true })) act.moderate(frame);
+    },
     concernNow(seq) { if (!socket.send({ type: 'concern', seq, note: '' })) toast(t('chat.error_not_connected')); },
     concern(target) {
       const found = target.seq ? stream.find({ seq: target.seq }) : null;
@@ -107,17 +112,37 @@ export function staffRoom(view, session, me) {
     claim(seq, claimed) { if (!socket.send({ type: 'claim', seq, claimed })) toast(t('chat.error_not_connected')); },
     note(text) { const ok = socket.send({ type: 'staff', text }); if (!ok) toast(t('chat.error_not_connected')); return ok; },
   };
+  /** Every action shows what it did: on the message (lasting) and in a short toast. */
+  const showResult = (frame) => {
+    const key = { mute: 'chat.result_muted', remove: 'chat.result_removed', block: 'chat.result_blocked' }[frame.action];
+    if (!key) return;
+    const until = frame.action === 'mute' ? formatTime(new Date(Date.now() + frame.minutes * 60000)) : '';
+    const text = t(key, { time: until });
+    if (frame.seq) {
+      state.results.set(frame.seq, text);
+      if (stream.find({ seq: frame.seq })) stream.upsert({ seq: frame.seq }, { announce: false });
+    }
+    toast(text);
+  };
   const stream = new Stream({
     label: t('chat.stream_label'),
     staffTools: (message, author) => {
+      const result = state.results.get(message.seq);
+      const done = result && h('span', { class: 'badge chat-result', role: 'status' }, result);
+      const tools = staffToolsFor(message, author);
+      return done ? [done, tools] : tools;
+    },
+  });
+  function staffToolsFor(message, author) {
+    {
       const flag = !author.staff && state.flags.get(message.seq) && mayNeedHelp(message.seq, act);
       if (author.staff || !state.canModerate) return author.staff ? null : [flag, handleMenu({ seq: message.seq }, author, act, state)];
       return h('span', { class: 'chat-staff-tools' }, flag,
         h('button', { type: 'button', class: 'button button-secondary', onclick: () => act.moderate({ action: 'delete', seq: message.seq }) },
           t('chat.mod_delete')),
         handleMenu({ seq: message.seq }, author, act, state));
-    },
-  });
+    }
+  }
   state.stream = stream;
   const queue = queuePanel(state, act);
   const questions = questionsPanel(state, act);
@@ -128,7 +153,7 @@ export function staffRoom(view, session, me) {
   const panels = [
     { name: 'queue', element: queue.element, count: queue.count },
     { name: 'questions', element: questions.element, count: questions.count },
-    { name: 'stream', element: h('div', { class: 'chat-panel-body' }, stream.element, publicBox.form) },
+    { name: 'stream', element: h('div', { class: 'chat-panel-body' }, stream.element, h('div', { class: 'chat-dock' }, stream.jump, publicBox.form)) },
     { name: 'staff', element: notes.element },
     { name: 'reports', element: reports.element, count: reports.count },
   ];

@@ -37,6 +37,12 @@ export function authorLine(message, { mine = false } = {}) {
     message.ts && h('time', { class: 'chat-time muted', datetime: message.ts }, formatTime(message.ts)));
 }
 
+/** A question says so on its author line (a word, not only the accent border). */
+function withQuestionBadge(line, message) {
+  if (message.question) line.querySelector('.chat-author-name').after(h('span', { class: 'badge chat-question-badge chat-question-tag' }, t('chat.question')));
+  return line;
+}
+
 const VERDICT_ICON = { yes: '✓', no: '✕', depends: '≈' };
 
 /** An answer card: verdict (icon + word, never colour alone), reason, optional link, who answered. */
@@ -118,6 +124,48 @@ export class Stream {
     this.announcer = new StreamAnnouncer();
     this.empty = h('p', { class: 'chat-empty muted' }, t('chat.stream_empty'));
     this.element = h('div', { class: 'chat-stream-wrap' }, this.empty, this.list, this.announcer.element);
+    this.view = 'all';              // 'all' | 'newest' (questions, newest first) | 'top' (most "me too" first)
+    this.unread = 0;
+    this.marker = h('li', { class: 'chat-unread-marker', dataset: { marker: '1' } }, h('span', {}, t('chat.new_messages')));
+    this.jumpCount = h('span', { class: 'chat-jump-count' });
+    this.jump = h('button', { type: 'button', class: 'button chat-jump', hidden: true, onclick: () => this.scrollToEnd({ instant: true, focus: true }) },
+      h('span', { 'aria-hidden': 'true' }, '↓ '), t('chat.jump_latest'), this.jumpCount);
+    this.onScroll = () => { if (this.isNearBottom()) this.clearUnread(); };
+    window.addEventListener('scroll', this.onScroll, { passive: true });
+  }
+
+  /** Which messages to show: everything in time order, or only questions (newest / most "me too" first). */
+  setView(view) {
+    this.view = ['newest', 'top'].includes(view) ? view : 'all';
+    this.list.dataset.view = this.view;
+    this.order();
+    if (this.view === 'all') this.scrollToEnd({ instant: true });
+    else this.list.scrollIntoView({ block: 'start' });
+  }
+
+  order() {
+    const questions = this.view === 'all' ? [] : this.questions();
+    if (this.view === 'newest') questions.sort((a, b) => b.seq - a.seq);
+    const rank = new Map(questions.map((q, i) => [q.seq, i]));
+    for (const li of this.list.children) {
+      const seq = Number.parseInt(li.dataset.seq, 10);
+      li.style.order = rank.has(seq) ? String(rank.get(seq)) : '';
+    }
+  }
+
+  /** New messages while the reader is scrolled up: a "New messages" line and "Jump to latest (3)". */
+  noteUnread(li) {
+    if (!this.unread) li.before(this.marker);
+    this.unread += 1;
+    this.jumpCount.textContent = ` (${this.unread})`;
+    this.jump.hidden = false;
+  }
+
+  clearUnread() {
+    if (!this.unread && this.jump.hidden) return;
+    this.unread = 0;
+    this.jumpCount.textContent = '';
+    this.jump.hidden = true;
   }
 
   key(message) { return Number.isInteger(message.seq) ? `s:${message.seq}` : `c:${message.cid}`; }
@@ -147,12 +195,14 @@ export class Stream {
       const nearBottom = this.isNearBottom();
       this.place(li, merged.seq);
       if (announce && !merged.mine) this.announceMessage(merged);
-      if (nearBottom) this.scrollToEnd();
+      if (nearBottom || merged.mine) this.scrollToEnd({ instant: !announce });
+      else if (announce && this.view === 'all') this.noteUnread(li);
     }
+    if (this.view !== 'all') this.order();
     const entry = { message: merged, li };
     this.items.set(this.key(merged), entry);
     if (merged.cid) this.items.set(`c:${merged.cid}`, entry);
-    this.empty.hidden = this.list.children.length > 0;
+    this.empty.hidden = this.list.querySelector('.chat-message') !== null;
     return entry;
   }
 
@@ -177,7 +227,7 @@ export class Stream {
     existing.li.remove();
     this.items.delete(this.key(existing.message));
     if (existing.message.cid) this.items.delete(`c:${existing.message.cid}`);
-    this.empty.hidden = this.list.children.length > 0;
+    this.empty.hidden = this.list.querySelector('.chat-message') !== null;
   }
 
   /** An answer card (its own seq) for the question at answer.question_seq, shown under the question. */
@@ -233,8 +283,8 @@ export class Stream {
         message.question && 'chat-message-question', status && `chat-status-${status}`],
       dataset: { seq: message.seq ?? '', cid: message.cid || '', status: status || '' },
     },
-    !message.orphan && authorLine(message, { mine: message.mine }),
-    message.question && h('p', { class: 'chat-question-tag' }, h('span', { class: 'badge' }, t('chat.question'))),
+    !message.orphan && withQuestionBadge(authorLine(message, { mine: message.mine }), message),
+    message.orphan && message.question && h('p', { class: 'chat-question-tag' }, h('span', { class: 'badge' }, t('chat.question'))),
     h('p', { class: 'chat-text' }, linkify(message.text || '')),
     statusKey && h('p', { class: 'chat-own-status' },
       h('strong', {}, t(statusKey)),
@@ -257,15 +307,15 @@ export class Stream {
       actions.push(h('button', {
         type: 'button', class: 'button button-secondary chat-metoo', 'aria-pressed': voted ? 'true' : 'false', dataset: { focusKey: 'metoo' },
         onclick: () => { if (!voted && onMeToo) onMeToo(message.seq); },
-      }, t('chat.metoo'), h('span', { class: 'chat-votes', 'aria-hidden': 'true' }, ` ${votes}`),
-      h('span', { class: 'visually-hidden' }, ` (${t('chat.votes', { count: votes })})`)));
+      }, t('chat.metoo'), votes > 0 && h('span', { class: 'chat-votes', 'aria-hidden': 'true' }, ` ${votes}`),
+      votes > 0 && h('span', { class: 'visually-hidden' }, ` (${t('chat.votes', { count: votes })})`)));
     } else if (message.question && votes) {
       actions.push(h('span', { class: 'muted chat-votes-count' }, t('chat.votes', { count: votes })));
     }
     if (onReport && !message.mine && !author.staff) {
-      actions.push(h('button', { type: 'button', class: 'button button-secondary chat-report', dataset: { focusKey: 'report' },
-        onclick: () => onReport(message) },
-        t('chat.report'), h('span', { class: 'visually-hidden' }, ` ${author.name}`)));
+      actions.push(h('button', { type: 'button', class: 'icon-button chat-report', dataset: { focusKey: 'report' },
+        title: t('chat.report'), onclick: () => onReport(message) },
+        h('span', { 'aria-hidden': 'true' }, '⚑'), h('span', { class: 'visually-hidden' }, `${t('chat.report')} ${author.name}`)));
     }
     const tools = staffTools && staffTools(message, author);
     if (tools) actions.push(tools);
@@ -274,13 +324,16 @@ export class Stream {
 
   isNearBottom() {
     const scroller = document.scrollingElement || document.documentElement;
-    return scroller.scrollHeight - scroller.scrollTop - window.innerHeight < 200;
+    return scroller.scrollHeight - scroller.scrollTop - window.innerHeight < 120;
   }
 
-  scrollToEnd() {
-    const last = this.list.lastElementChild;
-    if (last && last.scrollIntoView) last.scrollIntoView({ block: 'nearest', behavior: REDUCED_MOTION.matches ? 'auto' : 'smooth' });
+  /** Down to the newest message (the page scrolls; the room's bar and dock are sticky). */
+  scrollToEnd({ instant = false, focus = false } = {}) {
+    const scroller = document.scrollingElement || document.documentElement;
+    window.scrollTo({ top: scroller.scrollHeight, behavior: instant || REDUCED_MOTION.matches ? 'auto' : 'smooth' });
+    this.clearUnread();
+    if (focus) this.list.focus({ preventScroll: true });
   }
 
-  stop() { this.announcer.stop(); }
+  stop() { this.announcer.stop(); window.removeEventListener('scroll', this.onScroll); }
 }
