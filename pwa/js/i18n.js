@@ -128,8 +128,14 @@ export function hasKey(key) { return key in catalog || key in fallback; }
 
 function toDate(value) { return value instanceof Date ? value : new Date(value); }
 
+/**
+ * Dates in the language's own style (fi "ti 3.12.", sv "tis 3 dec.", uk "вт, 3 груд."); times on a
+ * 24-hour clock in every language the app speaks (the city is in Europe: en is British English, so an
+ * en-US browser gets "17:58", not "05:58 PM").
+ */
 function format(value, options) {
-  return new Intl.DateTimeFormat(locale, { timeZone, ...options }).format(toDate(value));
+  const clock = options.hour ? { hourCycle: 'h23' } : {};
+  return new Intl.DateTimeFormat(locale, { timeZone, ...options, ...clock }).format(toDate(value));
 }
 
 export function formatDate(value, options = { weekday: 'short', day: 'numeric', month: 'short' }) {
@@ -137,6 +143,11 @@ export function formatDate(value, options = { weekday: 'short', day: 'numeric', 
 }
 
 export function formatTime(value) { return format(value, { hour: '2-digit', minute: '2-digit' }); }
+
+/** A count line only when there is something to count: tCount('chat.votes', 0) is '' (no "0 people ..."). */
+export function tCount(key, count, vars = {}) {
+  return Number(count) > 0 ? t(key, { ...vars, count: Number(count) }) : '';
+}
 
 export function formatDateTime(value) {
   return format(value, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });

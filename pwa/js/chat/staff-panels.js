@@ -2,7 +2,7 @@
 // the answer-card composer, reports, and the staff backchannel. Each panel is {element, render()} over
 // the shared console state; actions go through the `act` callbacks given by staff.js.
 
-import { t, formatTime } from '../i18n.js';
+import { t, tCount, formatTime } from '../i18n.js';
 import { h, linkify } from '../ui.js';
 import { authorOf, authorLine, answerCard } from './stream.js';
 import { reportReasonText } from './frames.js';
@@ -234,7 +234,7 @@ export function questionsPanel(state, act) {
       const mineClaim = claim && claim.id === state.me.id;
       return h('li', { class: ['card', 'chat-question-item', answer && 'chat-answered'], dataset: { seq: question.seq } },
         h('p', { class: 'chat-text' }, linkify(question.text)),
-        h('p', { class: 'muted' }, t('chat.votes', { count: question.votes }), ' · ', clock(question.ts),
+        h('p', { class: 'muted' }, question.votes > 0 && [tCount('chat.votes', question.votes), ' · '], clock(question.ts),
           claim && !answer && [' · ', h('strong', {}, mineClaim ? t('chat.claimed_by_you') : t('chat.claimed_by', { name: claim.name }))]),
         answer ? [answerCard(answer), publisherFor(answer)] : h('div', { class: 'actions' },
           h('button', { type: 'button', class: 'button button-secondary chat-claim', 'aria-pressed': mineClaim ? 'true' : 'false',
