@@ -1,11 +1,17 @@
 """The peewee database proxy, DATABASE_URL parsing and one connection per request."""
 from urllib.parse import urlparse
 
-from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from peewee import DatabaseProxy, InterfaceError, OperationalError, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import parseresult_to_dict
-from playhouse.pool import PooledPostgresqlDatabase
+from playhouse.pool import MaxConnectionsExceeded, PooledPostgresqlDatabase
+
+from .outages import Outage
 
 db = DatabaseProxy()
+
+# The database can't be reached (or every pooled connection is busy): 503 database_unavailable (errors.py)
+DATABASE_ERRORS = (OperationalError, InterfaceError, MaxConnectionsExceeded)
+database_outage = Outage("database")
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -43,7 +49,6 @@ def init_app(app):
     log gets one line when the outage starts and one when a request succeeds again.
     """
     from flask import g, request
-    from .errors import DATABASE_ERRORS, database_outage
     db.initialize(database_from_url(app.config["DATABASE_URL"], app.config.get("DB_POOL_SIZE", 20)))
 
     @app.before_request

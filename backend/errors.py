@@ -3,56 +3,17 @@
 A service that is down (PostgreSQL, Redis) is an outage, not a bug: the request answers 503 and the
 log gets one line when it starts and one when it ends (Outage), not a traceback per request.
 """
-import logging
-import threading
-import time
-
 from flask import g, jsonify, request
-from peewee import DoesNotExist, IntegrityError, InterfaceError, OperationalError
+from peewee import DoesNotExist, IntegrityError
 from werkzeug.exceptions import HTTPException
+
+from .db import DATABASE_ERRORS, database_outage, db
 
 DEFAULT_CODES = {
     400: "bad_request", 401: "login_required", 403: "forbidden", 404: "not_found",
     405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
     422: "invalid", 429: "rate_limited", 500: "internal_error", 503: "unavailable",
 }
-
-
-from playhouse.pool import MaxConnectionsExceeded  # noqa: E402  (every pooled connection busy: also "try again")
-
-DATABASE_ERRORS = (OperationalError, InterfaceError, MaxConnectionsExceeded)
-
-
-class Outage:
-    """One service's outage: `failed(exc)` logs once when it starts, `recovered()` once when it ends."""
-
-    def __init__(self, name, log=None):
-        self.name, self.since, self.error = name, None, None
-        self.log = log or logging.getLogger("tuttu.outage")
-        self._lock = threading.Lock()
-
-    @property
-    def down(self) -> bool:
-        return self.since is not None
-
-    def failed(self, exc):
-        with self._lock:
-            first, self.error = self.since is None, f"{exc.__class__.__name__}: {str(exc).strip()[:120]}"
-            if first:
-                self.since = time.time()
-        if first:
-            self.log.warning("%s unavailable (%s)", self.name, self.error)
-
-    def recovered(self):
-        if self.since is None:
-            return
-        with self._lock:
-            since, self.since = self.since, None
-        if since is not None:
-            self.log.warning("%s available again after %.1f s", self.name, time.time() - since)
-
-
-database_outage = Outage("database")
 
 
 class ApiError(Exception):
@@ -87,18 +48,13 @@ def init_app(app):
 
     @app.errorhandler(IntegrityError)
     def _integrity(err):
-        from .db import db
         if not db.is_closed() and db.in_transaction():
             db.rollback()
         return error_response(409, "conflict", "That already exists or conflicts with existing data.")
 
-    @app.errorhandler(OperationalError)
-    @app.errorhandler(InterfaceError)
-    @app.errorhandler(MaxConnectionsExceeded)
     def _database_unavailable(err):
         database_outage.failed(err)
         g.database_failed = True
-        from .db import db
         try:
             if not db.is_closed() and db.in_transaction():
                 db.rollback()
@@ -107,6 +63,9 @@ def init_app(app):
         return error_response(503, "database_unavailable",
                               "We can't reach our database right now. Please try again in a moment.",
                               headers={"Retry-After": "5"})
+
+    for error in DATABASE_ERRORS:
+        app.register_error_handler(error, _database_unavailable)
 
     @app.errorhandler(DoesNotExist)
     def _missing(err):

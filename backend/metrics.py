@@ -151,6 +151,7 @@ def forget_dead_processes(directory):
     """A killed process (kill -9: no exit hook ran) leaves its live gauges behind: drop them."""
     import glob
     import re
+
     from prometheus_client import multiprocess
     for path in glob.glob(os.path.join(directory, "gauge_live*_*.db")):
         match = re.search(r"_(\d+)\.db$", path)

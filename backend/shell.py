@@ -25,7 +25,7 @@ def healthz():
     Otherwise 503 "degraded" with each part's state and since when, e.g.
     {"status": "degraded", "database": "ok", "broker": {"state": "down", "since": "...Z", "for_seconds": 3.2, ...}}
     """
-    from .errors import DATABASE_ERRORS, database_outage
+    from .db import DATABASE_ERRORS, database_outage
     try:
         with db.connection_context():
             db.execute_sql("SELECT 1")

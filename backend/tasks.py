@@ -21,7 +21,7 @@ from huey.consumer import Consumer
 from huey.storage import RedisStorage
 
 from .config import instance_path, tasks_settings
-from .errors import Outage
+from .outages import Outage
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,8 @@ _retrier = None
 
 
 def _queue_errors():
-    from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeout
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeout
     return (RedisConnectionError, RedisTimeout)
 
 

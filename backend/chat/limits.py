@@ -12,7 +12,7 @@ import threading
 import time
 
 from ..broker import shared_redis
-from ..errors import Outage
+from ..outages import Outage
 
 log = logging.getLogger(__name__)
 outage = Outage("chat rate limits (Redis; per process meanwhile)", log)

@@ -15,7 +15,7 @@ from flask_login import current_user
 from flask_sock import Sock
 from simple_websocket import ConnectionClosed
 
-from ..errors import DATABASE_ERRORS, database_outage
+from ..db import DATABASE_ERRORS, database_outage
 from ..security import same_origin_ws
 from . import actions, budget, dispatch
 from .hub import Connection, hub

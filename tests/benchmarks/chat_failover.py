@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.scale.cluster import Client, Deployment, RedisServer, fresh_schema, wait_for  # noqa: E402
+from tests.scale.cluster import Client, Deployment, RedisServer, fresh_schema  # noqa: E402
 
 
 class Watcher:
@@ -178,7 +178,7 @@ async def bench(args):
             back = time.time()
             await asyncio.sleep(0.05)
             target = [s for s, t in host.acked.items() if t <= time.time()]
-            done = await wait_until(lambda: everyone_has(watchers, target), 30)
+            done = await wait_until(lambda target=target: everyone_has(watchers, target), 30)
             if not done and os.environ.get("BENCH_DEBUG"):
                 for w in watchers:
                     print(w.url, sorted(set(target) - set(w.arrived)), file=sys.stderr)
@@ -204,7 +204,7 @@ async def bench(args):
                 from collections import Counter
                 print(Counter((w.last_error, w.reconnects, bool(w.connected_at and w.connected_at > killed))
                               for w in on_b), file=sys.stderr)
-            rows.append({"what": f"kill -9 of b", "sockets": len(on_b),
+            rows.append({"what": "kill -9 of b", "sockets": len(on_b),
                          "reconnected s": round(all_back - killed, 2) if all_back else "> 60",
                          "caught up s": round(caught - killed, 2) if caught else "> 60", "msgs": len(before)})
             watchers += storm

@@ -26,12 +26,12 @@ def test_the_broker_recovers_after_each_redis_restart_while_publishing(redis_ser
             redis_server.kill()
             assert wait_for(lambda: web1.state == "down" and web2.state == "down", 3)
             during = count[0]
-            assert wait_for(lambda: local and local[-1] > during, 2)     # its own subscribers still get them
+            assert wait_for(lambda n=during: local and local[-1] > n, 2)     # its own subscribers still get them
             assert web1.health()["state"] == "down" and web1.health()["for_seconds"] >= 0
             redis_server.start()
             assert wait_for(lambda: web1.state == "ok" and web2.state == "ok", 3), (round_, web1.state, web2.state)
             after = count[0]
-            assert wait_for(lambda: got and got[-1] > after, 3)         # fan-out between processes again
+            assert wait_for(lambda n=after: got and got[-1] > n, 3)         # fan-out between processes again
         assert web1.reconnects == 3 and len(caught_up) == 3
     finally:
         running = False
