@@ -16,7 +16,7 @@ import { archive } from './chat/answers.js';
 import { meetupList, meetupDetail } from './meetups/meetups.js';
 import { myMeetups, renderNextMeetup } from './meetups/mine.js';
 import { renderReminders } from './push/reminders.js';
-import { renderStaffLinks } from './console/links.js';
+import { renderStaffLinks, renderStaffShortcut } from './console/links.js';
 
 // Staff-only screens, each module loaded on first use (the service worker precaches them for offline use).
 const composer = (screen) => lazy(() => import('./feed/composer.js'), screen);
@@ -84,6 +84,7 @@ export function registerScreens() {
 
   // Sections on Home (lower order first) and on Me
   addHomeSection({ id: 'sector-moves', order: 1, render: renderSectorMoves });
+  addHomeSection({ id: 'staff', order: 0, render: renderStaffShortcut });
   addHomeSection({ id: 'meetup', order: 5, render: renderNextMeetup });
   addHomeSection({ id: 'feed', order: 10, render: renderHomeFeed });
   addMeSection({ id: 'push', order: 10, render: renderReminders });

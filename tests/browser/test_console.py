@@ -284,6 +284,9 @@ def test_an_officer_adds_a_passkey_and_logs_in_with_it(browser, city, live_serve
         page.get_by_role("button", name="Use a passkey").click()
         page.wait_for_url("**/staff")
         page.get_by_role("heading", name="Hello, Olli Officer").wait_for()
+        goto(page, "/")                                   # Home leads staff to their staff home and "Write"
+        page.locator("#home-staff").get_by_role("link", name="Write").click()
+        page.wait_for_url("**/posts/new")
         assert errors == []
     finally:
         context.close()
