@@ -124,7 +124,7 @@ def test_a_real_overlap_is_refused_with_its_area_place_and_both_names(as_role):
 def test_copenhagen_as_published_and_danish_letters_in_slugs(as_role):
     response = upload(as_role("admin"), real(COPENHAGEN))
     assert response.status_code == 201, response.json
-    assert sorted(response.json["created"]) == ["indre-by", "norrebro", "osterbro"]
+    assert sorted(response.json["created"]) == ["amager-vest", "indre-by", "norrebro", "osterbro"]
     norrebro = stored("norrebro")
     assert norrebro.contains(shapely.Point(12.5536, 55.6946))                          # Nørrebro station area
     assert Sector.get(Sector.slug == "osterbro").name == "Østerbro"
@@ -225,8 +225,11 @@ def test_the_same_problem_in_every_feature_is_one_error(as_role):
     for feature in data["features"]:
         feature["geometry"] = {"type": "Point", "coordinates": [12.5, 55.6]}
     problems = refused(upload(as_role("admin"), data))
-    assert problems == {"features[0] (Nørrebro), features[1] (Østerbro) and features[2] (Indre By)":
+    assert problems == {"features[0] (Nørrebro), features[1] (Amager Vest) and 2 more features":
                         "geometry must be a Polygon or MultiPolygon"}
+    del data["features"][1:3]
+    problems = refused(upload(as_role("admin"), data))
+    assert problems == {"features[0] (Nørrebro) and features[1] (Indre By)": "geometry must be a Polygon or MultiPolygon"}
 
 
 # --- replacing a map -------------------------------------------------------------------------------
@@ -333,7 +336,9 @@ def test_the_served_map_is_small_valid_and_compressed(as_role, name):
     assert squeezed.headers["Content-Encoding"] == "br" and brotli.decompress(squeezed.data) == plain.data
     collection = json.loads(plain.data)
     geoms = [shape(f["geometry"]) for f in collection["features"]]
-    assert all(g.is_valid and not g.is_empty for g in geoms)
+    assert all(g.is_valid and not g.is_empty for g in geoms)          # Amager Vest rounded naively is not:
+    naive = [shapely.transform(shape(f["geometry"]), lambda xy: xy.round(5)) for f in real(name)["features"]]
+    assert all(g.is_valid for g in naive) == (name != COPENHAGEN)
     for i, a in enumerate(geoms):                                        # neighbours still meet, without overlapping
         for b in geoms[i + 1:]:
             assert metres(a).intersection(metres(b)).area < 50
@@ -388,12 +393,12 @@ def test_a_gap_narrower_than_the_tolerance_goes_to_a_neighbour_and_is_reported(a
     assert response.status_code == 201, response.json
     gaps = [r for r in response.json["repairs"] if r["kind"] == "gap"]
     assert gaps and all(r["width_m"] < 0.5 for r in gaps)
-    assert any("features[0] (Nørrebro)" in r["features"] and "features[1] (Østerbro)" in r["features"] for r in gaps)
+    assert any("features[0] (Nørrebro)" in r["features"] and "features[2] (Østerbro)" in r["features"] for r in gaps)
     assert sum(r["area_m2"] for r in gaps) > 100                   # 10 cm along kilometres of border
     published = {f["properties"]["navn"]: metres(shape(f["geometry"])) for f in real(COPENHAGEN)["features"]}
     border = published["Nørrebro"].boundary.intersection(published["Østerbro"].buffer(0.01))     # shared, as published
     strip = border.buffer(0.04)                                       # where the 10 cm gap was
-    covered = shapely.union_all([metres(stored(s)) for s in ("norrebro", "osterbro", "indre-by")])
+    covered = shapely.union_all([metres(stored(s)) for s in ("norrebro", "osterbro", "indre-by", "amager-vest")])
     assert border.length > 1000 and strip.difference(covered).area < strip.area / 100
 
 
