@@ -56,21 +56,55 @@ function timeField(name, label, value) {
     h('p', { class: 'field-error', id: `${id}-error`, hidden: true }));
 }
 
+const PUSH_TIMEOUT_MS = 10_000;
+
+/** iPhone/iPad Safari outside the installed app has no Push API: say how to install, not "unsupported". */
+function iosOutsideTheApp() {
+  const ios = /iPad|iPhone|iPod/.test(navigator.userAgent) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1);
+  const installed = navigator.standalone === true || (window.matchMedia && window.matchMedia('(display-mode: standalone)').matches);
+  return ios && !installed;
+}
+
+/**
+ * Turn reminders on, with an honest answer for each way it can end: on, "you said not now" (the prompt
+ * was dismissed), "blocked in settings" (with how to undo it), or "couldn't reach the push service"
+ * when subscribing gives no answer within 10 s of the permission (with "Try again"). Lasting states are
+ * written in the section, not in a toast.
+ */
 async function remindMe(body, rerender, button) {
   button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  const stillWaiting = h('p', { class: 'push-status muted', role: 'status' }, t('push.state_waiting'));
+  body.replaceChildren(stillWaiting, button);
+  let timer = null;
+  let poll = null;
+  const timeout = new Promise((resolve) => {
+    // The 10 s start when the browser has said yes: the person may take their time over the prompt.
+    poll = setInterval(() => {
+      if (Notification.permission !== 'granted') return;
+      clearInterval(poll);
+      timer = setTimeout(() => resolve({ timedOut: true }), PUSH_TIMEOUT_MS);
+    }, 200);
+  });
+  let result;
   try {
-    const result = await enableReminders();
-    if (result.permission !== 'granted') {
-      body.replaceChildren(status(t('push.denied'), 'alert'), button);
-      button.disabled = false;
-      return;
-    }
-    announce(t('push.on'));
+    result = await Promise.race([enableReminders(), timeout]);
   } catch (err) {
-    toast(err.status !== undefined ? errorMessage(err) : t('push.failed'));
+    result = { error: err };
+  } finally {
+    clearInterval(poll); clearTimeout(timer);
     button.disabled = false;
+    button.removeAttribute('aria-busy');
+  }
+  if (result.timedOut || (result.error && result.error.status === undefined)) {
+    const again = h('button', { type: 'button', class: 'button', onclick: () => remindMe(body, rerender, again) }, t('push.try_again'));
+    body.replaceChildren(status(t('push.state_timeout'), 'alert'), again);
     return;
   }
+  if (result.error) { body.replaceChildren(status(errorMessage(result.error), 'alert'), button); return; }
+  if (result.permission === 'denied') { body.replaceChildren(status(t('push.state_blocked'), 'alert'), button); return; }
+  if (result.permission !== 'granted') { body.replaceChildren(status(t('push.state_dismissed')), button); return; }
+  announce(t('push.on'));
   rerender();
 }
 
@@ -78,9 +112,13 @@ async function renderBody(body, me, ctx) {
   const rerender = () => renderBody(body, me, ctx);
   if (me.kind === 'visitor') return body.replaceChildren(h('p', {}, t('push.start_first')));
   const support = pushSupport();
-  if (support === 'unsupported') return body.replaceChildren(h('p', {}, t('push.unsupported')));
+  if (support === 'unsupported' && iosOutsideTheApp()) {
+    return body.replaceChildren(status(t('push.state_ios_title')),
+      h('ol', { class: 'push-steps' }, ['push.ios_step_share', 'push.ios_step_add', 'push.ios_step_open'].map((key) => h('li', {}, t(key)))));
+  }
+  if (support === 'unsupported') return body.replaceChildren(status(t('push.state_unsupported')));
   const button = h('button', { type: 'button', class: 'button', onclick: () => remindMe(body, rerender, button) }, t('push.remind_me'));
-  if (support === 'denied') return body.replaceChildren(status(t('push.denied')), button);
+  if (support === 'denied') return body.replaceChildren(status(t('push.state_blocked')), button);
   let subscription = null;
   try { subscription = await loadReminders({ signal: ctx.signal }); } catch (err) {
     if (err.name === 'AbortError') return null;
