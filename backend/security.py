@@ -65,8 +65,9 @@ def init_app(app):
     if app.config.get("REDIS_URL"):
         # Redis away: per-process memory limits instead of a 500 (one log line when it starts and ends).
         app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
-        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 2})
-        app.config.setdefault("RATELIMIT_KEY_PREFIX", (app.config.get("REDIS_PREFIX") or "tuttu:") + "limits")
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {
+            "socket_connect_timeout": 1, "socket_timeout": 2,
+            "key_prefix": (app.config.get("REDIS_PREFIX") or "tuttu:") + "limits"})   # keys "<prefix>limits:..."
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     if app.config.get("PROXY_FIX"):
         hops = int(app.config["PROXY_FIX"])

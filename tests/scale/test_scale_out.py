@@ -65,6 +65,21 @@ def test_fan_out_recovers_by_itself_after_redis_is_killed_and_restarted(cluster,
     print(f"every socket had every message {caught_up:.2f} s after Redis returned")
 
 
+def test_every_redis_key_carries_the_deployment_prefix(cluster, chat, monkeypatch):
+    from backend.config import redis_prefix
+    monkeypatch.setenv("DATABASE_URL", cluster.env["DATABASE_URL"])
+    monkeypatch.delenv("TUTTU_REDIS_PREFIX", raising=False)
+    prefix = redis_prefix()                                     # "tuttu:" + a short hash of the database URL
+    teen = Client(chat.a).as_youth(chat.id)                     # a rate-limited request and a chat bucket
+    sock = teen.socket(chat.a, chat.id, "participant")
+    sock.send("say", cid="p1", text="hello")
+    assert sock.ack("p1")["type"] == "ack"
+    sock.close()
+    keys = [k.decode() for k in cluster.redis.client().keys("*")]
+    assert any(k.startswith(prefix + "limits:") for k in keys) and any(k.startswith(prefix + "chat:limit:") for k in keys)
+    assert all(k.startswith(prefix) for k in keys), [k for k in keys if not k.startswith(prefix)]
+
+
 def test_a_youth_has_one_token_bucket_and_one_slow_mode_across_processes(cluster, chat):
     teen = Client(chat.a).as_youth(chat.id)
     on_a, on_b = teen.socket(chat.a, chat.id, "participant"), teen.socket(chat.b, chat.id, "participant")
