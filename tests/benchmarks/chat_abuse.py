@@ -182,9 +182,16 @@ def window_report(line, received, seen, sent_numbers=None):
 
 
 async def join_observers(args, indexes, received, seen):
+    async def keep_alive(ws, i):
+        await asyncio.sleep(5 + i % 20)
+        while True:
+            await ws.send('{"type":"ping"}')          # as the PWA does (a silent socket is closed after 60 s)
+            await asyncio.sleep(20)
+
     async def observe(i):
         ws = await connect(args, local=address(1, i))
         seen[i] = set()
+        asyncio.create_task(keep_alive(ws, i))
         async for raw in ws:
             if raw.startswith('{"type":"message"'):
                 try:

@@ -217,6 +217,12 @@ async def observe(ws_url, origin, obs, local):
     ws = await connect(ws_url, origin=origin, compression=None, ping_interval=None, max_queue=None,
                        open_timeout=120, local_addr=(local, 0), max_size=2**20)
     obs.connected_ns = time.monotonic_ns()
+
+    async def keep_alive():
+        while True:
+            await asyncio.sleep(20)
+            await ws.send('{"type":"ping"}')          # as the PWA does (a silent socket is closed after 60 s)
+    obs.keep_alive = asyncio.create_task(keep_alive())
     try:
         async for raw in ws:
             if raw.startswith('{"type":"message"'):
