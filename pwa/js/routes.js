@@ -31,6 +31,7 @@ const CONSOLE = {
   settings: () => import('./console/settings.js'),
   audit: () => import('./console/audit.js'),
   reports: () => import('./console/reports.js'),
+  sectors: () => import('./console/sectors.js'),
 };
 const staffModule = (module, screen) => lazy(CONSOLE[module], screen);
 
@@ -40,6 +41,7 @@ export function registerScreens() {
   route('/feed', homeScreen);                               // where a new-post push notification points
   route('/posts/new', composer('composeScreen'));
   route('/posts/:id/edit', composer('editScreen'));
+  route('/posts/:id', lazy(() => import('./feed/post.js'), 'postScreen'));   // share link, a new-post push
 
   // Me, and the staff login (?next=/path)
   route('/me', meScreen);
@@ -74,6 +76,7 @@ export function registerScreens() {
   route('/console', staffModule('staff', 'staffListScreen'));
   route('/console/invites', staffModule('staff', 'invitesScreen'));
   route('/console/centres', staffModule('centres', 'centresScreen'));
+  route('/console/sectors', staffModule('sectors', 'sectorImportScreen'));
   route('/console/schedule', staffModule('schedule', 'scheduleScreen'));
   route('/console/settings', staffModule('settings', 'settingsScreen'));
   route('/console/audit', staffModule('audit', 'auditScreen'));

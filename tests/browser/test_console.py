@@ -200,7 +200,7 @@ def test_a_youth_worker_edits_the_schedule_and_reads_a_sessions_report(app, city
 
 
 SCREENS = ["/staff", "/console", "/console/invites", "/console/centres", "/console/schedule", "/console/settings",
-           "/console/audit", "/console/reports", "/staff/factor"]
+           "/console/audit", "/console/reports", "/console/sectors", "/staff/factor"]
 
 
 @pytest.mark.parametrize("width", [360, 1280])
@@ -291,3 +291,25 @@ def test_an_officer_adds_a_passkey_and_logs_in_with_it(browser, city, live_serve
     finally:
         context.close()
 
+
+
+def test_admin_imports_sectors_after_seeing_what_changes(city, context, page, goto, axe):
+    import json
+    from backend.models import Sector
+    from tests.browser.helpers import login_staff
+
+    def square(x, y, name):
+        ring = [[x, y], [x + 0.05, y], [x + 0.05, y + 0.05], [x, y + 0.05], [x, y]]
+        return {"type": "Feature", "properties": {"name": name}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    collection = {"type": "FeatureCollection", "features": [square(25.40, 65.00, "Tuira"), square(25.45, 65.00, "Toppila")]}
+    login_staff(page, goto, "admin@test.fi")
+    goto(page, "/console/sectors")
+    page.get_by_label("District file (GeoJSON)").set_input_files(
+        files=[{"name": "districts.geojson", "mimeType": "application/geo+json", "buffer": json.dumps(collection).encode()}])
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("heading", name="2 new sectors").wait_for()
+    assert Sector.select().count() == 2                          # nothing saved by the preview
+    assert axe(page) == []
+    page.get_by_role("button", name="Import this").click()
+    page.get_by_text("Sectors imported.").first.wait_for()
+    assert sorted(s.name for s in Sector.select()) == ["North", "South", "Toppila", "Tuira"]

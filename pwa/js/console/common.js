@@ -58,6 +58,7 @@ const SECTIONS = [
   { href: '/console', key: 'console.nav_staff', roles: ['admin'] },
   { href: '/console/invites', key: 'console.nav_invites', roles: ['admin'] },
   { href: '/console/centres', key: 'console.nav_centres', roles: ['admin'] },
+  { href: '/console/sectors', key: 'console.nav_sectors', roles: ['admin'] },
   { href: '/console/schedule', key: 'console.nav_schedule', roles: ['admin', 'youth_worker'] },
   { href: '/console/settings', key: 'console.nav_settings', roles: ['admin'] },
   { href: '/console/audit', key: 'console.nav_audit', roles: ['admin'] },
