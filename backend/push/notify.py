@@ -70,7 +70,7 @@ def notify_followers_of_post(post, now=None):
     audience = PushSubscription.select().where(PushSubscription.posts == True,  # noqa: E712
                                                PushSubscription.youth.in_(follows))
     return _create(audience, now, kind="post", key=f"post:{post.id}", ref=post.id,
-                   message="push.notify_post", url="/", topic="posts", urgency="low",
+                   message="push.notify_post", url=f"/posts/{post.id}", topic="posts", urgency="low",
                    expires_at=now + POST_TTL)
 
 

@@ -24,6 +24,9 @@ export async function renderHomeFeed(container, ctx) {
   container.setAttribute('aria-labelledby', 'home-feed-title');
   container.append(h('h2', { id: 'home-feed-title' }, t('feed.title')));
   const me = await getMe().catch(() => ({ kind: 'visitor' }));
+  if (me.kind === 'staff' && me.role === 'officer') {      // an officer writes from where they read
+    container.append(h('p', { class: 'feed-write' }, h('a', { class: 'button', href: '/posts/new' }, t('posts.write'))));
+  }
   const findSector = h('a', { class: 'button', href: '/sectors' }, t('feed.find_sector'));
   const page = await renderFeed(container, '/api/feed', ctx,
     { empty: emptyState(t('feed.empty'), t('feed.empty_body'), findSector) });

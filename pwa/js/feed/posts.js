@@ -5,7 +5,7 @@ import { navigate } from '../router.js';
 import { api } from '../api.js';
 import { t } from '../i18n.js';
 import { h, spinner, emptyState, errorState, offlineNote, toast, announce, linkify, timeAgo,
-  errorMessage } from '../ui.js';
+  errorMessage, confirmDialog } from '../ui.js';
 import { getMe } from '../session.js';
 
 /** parent.append() that skips false, null and undefined (so `cond && h(...)` can be passed), like h() does. */
@@ -31,7 +31,9 @@ function postImage(image) {
 }
 
 async function removePost(post, card, asAdmin) {
-  if (!window.confirm(t(asAdmin ? 'posts.remove_confirm' : 'posts.delete_confirm'))) return;
+  const sure = await confirmDialog({ title: t(asAdmin ? 'posts.remove_confirm' : 'posts.delete_confirm'),
+    confirm: t(asAdmin ? 'posts.remove' : 'posts.delete'), danger: true });
+  if (!sure) return;
   try {
     await api.del(`/api/posts/${post.id}`);
     card.remove();
@@ -74,7 +76,7 @@ export function postCard(post, me = null) {
       h('div', { class: 'post-byline' },
         h('a', { id: `post-${post.id}-author`, class: 'post-author', href: `/officers/${post.author.id}` }, post.author.name),
         post.author.verified && verifiedBadge(),
-        h('p', { class: 'muted' }, where, ' · ', timeAgo(post.created_at),
+        h('p', { class: 'muted' }, where, ' · ', h('a', { href: `/posts/${post.id}`, class: 'post-permalink' }, timeAgo(post.created_at)),
           post.edited_at && h('span', {}, ' · ', t('posts.edited'))))),
     post.pinned && h('p', { class: 'badge badge-primary post-pin' }, t('posts.pinned')),
     h('p', { class: 'post-text' }, linkify(post.text)),
