@@ -8,8 +8,10 @@ retired sectors, where followers and officers go) before anything is saved.
 """
 import hashlib
 import json
+import warnings
 from dataclasses import dataclass, field
 
+import numpy as np
 import shapely
 from flask import current_app
 from shapely.geometry import mapping, shape
@@ -91,11 +93,15 @@ def _raw_geometry(geometry):
     if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
         raise ValueError("geometry must be a Polygon or MultiPolygon")
     try:
-        polygon = shape(geometry)
+        with warnings.catch_warnings():               # NaN coordinates: refused below, with a message
+            warnings.simplefilter("ignore", RuntimeWarning)
+            polygon = shape(geometry)
     except Exception as exc:  # shapely says what is wrong with the coordinates
         raise ValueError(f"invalid coordinates ({exc})") from None
     if polygon.is_empty:
         raise ValueError("the polygon is empty")
+    if not np.isfinite(shapely.get_coordinates(polygon)).all():
+        raise ValueError("coordinates must be finite numbers (not NaN or Infinity)")
     count = shapely.get_num_coordinates(polygon)
     if count > MAX_FEATURE_VERTICES:
         raise ValueError(f"has {count:,} points; at most {MAX_FEATURE_VERTICES:,} per feature")

@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import math
+import re
 import time
 from pathlib import Path
 
@@ -218,6 +219,14 @@ def test_a_name_with_no_letters_to_spell_asks_for_a_slug_not_a_misleading_error(
     data["features"][0]["properties"]["name"] = "⚓ 🏙"
     problems = refused(upload(as_role("admin"), data))
     assert list(problems.values()) == ["no slug can be made of the name '⚓ 🏙': give the feature a 'slug' (a-z, 0-9, '-')"]
+
+
+def test_coordinates_that_are_not_numbers_are_refused_not_a_server_error(as_role):
+    text = (DATA / KYIV).read_text(encoding="utf-8")
+    fifth = list(re.finditer(r"\[30\.\d+,", text))[4]                   # a point inside a ring; JSON as Python writes it
+    raw = text[:fifth.start()] + "[NaN," + text[fifth.end():]
+    problems = refused(upload(as_role("admin"), raw.encode()))
+    assert any("finite numbers" in message for message in problems.values()), problems
 
 
 def test_the_same_problem_in_every_feature_is_one_error(as_role):
