@@ -68,9 +68,11 @@ def _in_degrees(bounds) -> bool:
 
 @lru_cache(maxsize=1)
 def _zone_points() -> dict:
-    """Time zone -> (lon, lat) of its principal city, from the tz database's zone1970.tab (package tzdata)."""
+    """Time zone -> (lon, lat) of its principal city, from the tz database's zone.tab (one zone per country:
+    Europe/Copenhagen, Europe/Stockholm) and zone1970.tab (package tzdata)."""
     points = {}
-    text = resources.files("tzdata.zoneinfo").joinpath("zone1970.tab").read_text(encoding="utf-8")
+    text = "\n".join(resources.files("tzdata.zoneinfo").joinpath(name).read_text(encoding="utf-8")
+                     for name in ("zone1970.tab", "zone.tab"))
     for line in text.splitlines():
         if line.startswith("#") or not line.strip():
             continue

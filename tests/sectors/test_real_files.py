@@ -415,3 +415,13 @@ def test_a_gap_wider_than_the_tolerance_is_left_alone(as_role):
     response = upload(as_role("admin"), _shrunk(real(COPENHAGEN), "Nørrebro", 20))
     assert response.status_code == 201, response.json
     assert not [r for r in response.json["repairs"] if r["kind"] == "gap" and "features[0] (Nørrebro)" in r["features"]]
+
+
+def test_swapped_axes_are_found_near_the_city_of_any_time_zone():
+    from backend.sectors.coordinates import CoordinateProblem, SourceSystem, to_wgs84, zone_point
+    for name, zone in ((COPENHAGEN, "Europe/Copenhagen"), (KYIV, "Europe/Kyiv"), (HELSINKI, "Europe/Helsinki")):
+        published = [shape(f["geometry"]) for f in real(name)["features"]]
+        assert to_wgs84(published, SourceSystem(None, "WGS84"), [zone_point(zone)]) == published
+        with pytest.raises(CoordinateProblem, match="swapped"):
+            to_wgs84([shapely.transform(g, lambda xy: xy[:, ::-1]) for g in published], SourceSystem(None, "WGS84"),
+                     [zone_point(zone)])
