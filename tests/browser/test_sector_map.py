@@ -44,6 +44,11 @@ def test_the_demo_map_looks_like_helsinki_with_names_credit_and_you_are_here(bro
         page.locator(".sector-map").wait_for()
         page.get_by_role("button", name="Use my location").click()
         page.get_by_role("heading", name="Kallio", level=1).wait_for()
+        page.goto("/me")
+        shell.wait_ready(page)
+        about = page.locator("#me-map")
+        about.get_by_role("heading", name="About the map").wait_for()
+        about.get_by_text("Map: Districts: © Helsingin kaupunki").wait_for()
     finally:
         context.close()
 
