@@ -73,7 +73,9 @@ function showNextToast() {
   clearInterval(placeTimer);                      // the screen under it may change (a chat opens): follow
   placeTimer = setInterval(() => { if (toastShown) placeToasts(host); else clearInterval(placeTimer); }, 300);
   host.append(next.item);
-  if (next.timeout) next.timer = setTimeout(next.close, next.timeout);
+  next.shownAt = Date.now();
+  // With others waiting, each gets its turn sooner (at least 2 s on screen), so news never goes stale.
+  if (next.timeout) next.timer = setTimeout(next.close, toastQueue.length ? Math.min(next.timeout, 2000) : next.timeout);
 }
 
 /**
@@ -100,6 +102,10 @@ export function toast(message, { action = null, timeout = action ? 0 : 4000 } = 
     action && h('button', { type: 'button', class: 'button button-small', onclick: () => { entry.close(); action.onClick(); } }, action.label),
     h('button', { type: 'button', class: 'icon-button', 'aria-label': t('shell.close'), onclick: entry.close }, '×'));
   toastQueue.push(entry);
+  if (toastShown && toastShown.timeout) {              // hurry the one on screen along (2 s at least)
+    clearTimeout(toastShown.timer);
+    toastShown.timer = setTimeout(toastShown.close, Math.max(0, 2000 - (Date.now() - toastShown.shownAt)));
+  }
   if (toastShown && !toastShown.timeout) {           // one that waits for a tap steps back in line
     const waiting = toastShown;
     waiting.item.remove();

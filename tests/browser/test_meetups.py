@@ -26,6 +26,7 @@ def test_camp_with_consent_from_announcement_to_check_in(browser, context, page,
     staff_login(context, live_server, city["staff"]["organiser"].email)
     goto(page, "/meetups/new")
     page.get_by_label("Title").fill("Summer camp at Hietasaari")
+    page.get_by_text("More details").click()                           # the rest is folded under the essentials
     page.get_by_label("Kind").select_option("summer_camp")
     assert page.get_by_label("A guardian's consent is needed").is_checked()     # on by default for camps
     page.get_by_label("Venue").fill("Hietasaari camp site")

@@ -42,34 +42,41 @@ function meetupForm(m, officers) {
   const languages = new Set(m ? m.languages : ['fi']);
   const consent = h('input', { type: 'checkbox', name: 'consent_required', id: 'consent_required', checked: m ? m.consent_required : false });
   const problem = h('p', { class: 'field-error', id: 'meetup-problem', role: 'alert', hidden: true });
-  const form = h('form', { class: 'card meetup-form', novalidate: true },
-    text('title', t('meetups.field_title'), { required: true, maxlength: '140' }),
+  // Essentials first (what, when, where, how many places); everything else folded under "More details".
+  const more = h('details', { class: 'meetup-more' },
+    h('summary', {}, t('meetups.more_details')),
+    h('p', { class: 'muted' }, t('meetups.more_details_hint')),
     field({ id: 'description', label: t('meetups.field_description'), control: h('textarea', { class: 'input', name: 'description', rows: '4', maxlength: '4000' }, v('description')) }),
     field({ id: 'kind', label: t('meetups.field_kind'), control: h('select', { class: 'input', name: 'kind' },
       KINDS.map((k) => h('option', { value: k, selected: v('kind', 'youth_centre_evening') === k }, kindLabel(k)))) }),
-    text('venue_name', t('meetups.field_venue'), { required: true, maxlength: '160' }),
-    text('venue_address', t('meetups.field_address'), { maxlength: '240' }),
     h('details', {}, h('summary', {}, t('meetups.field_position')),
       number('latitude', t('meetups.field_latitude'), '', { step: 'any', inputmode: 'decimal' }),
       number('longitude', t('meetups.field_longitude'), '', { step: 'any', inputmode: 'decimal' })),
-    time('starts_at', t('meetups.field_starts'), { required: true }),
-    time('ends_at', t('meetups.field_ends'), { required: true, hint: t('meetups.field_ends_hint') }),
-    number('capacity', t('meetups.field_capacity'), '20', { min: '1', required: true }),
     number('waitlist_size', t('meetups.field_waitlist'), '10', { min: '0' }),
-    number('min_age', t('meetups.field_min_age'), '12', { min: '10', max: '25' }),
-    number('max_age', t('meetups.field_max_age'), '18', { min: '10', max: '25' }),
+    h('div', { class: 'meetup-form-pair' },
+      number('min_age', t('meetups.field_min_age'), '12', { min: '10', max: '25' }),
+      number('max_age', t('meetups.field_max_age'), '18', { min: '10', max: '25' })),
     time('signup_opens_at', t('meetups.field_opens'), { hint: t('meetups.field_opens_hint') }),
     time('signup_closes_at', t('meetups.field_closes'), { hint: t('meetups.field_closes_hint') }),
     h('div', { class: 'field' }, h('label', { class: 'choice', for: 'consent_required' }, consent, h('span', {}, t('meetups.field_consent'))),
       h('p', { class: 'field-hint' }, t('meetups.field_consent_hint'))),
     h('div', { class: 'field' }, checkbox('approval_required', 'yes', t('meetups.field_approval'), m && m.approval_required)),
     number('claim_window_hours', t('meetups.field_claim_hours'), '24', { min: '1', max: '168' }),
-    h('fieldset', { class: 'choices' }, h('legend', {}, t('meetups.officers_title')),
+    h('fieldset', { class: 'choices meetup-choice-grid' }, h('legend', {}, t('meetups.officers_title')),
       officers.length ? officers.map((o) => checkbox('officer_ids', o.id, o.name, chosenOfficers.has(o.id))) : h('p', { class: 'muted' }, t('meetups.no_officers'))),
-    h('fieldset', { class: 'choices' }, h('legend', {}, t('meetups.field_languages')),
-      LANGUAGE_CODES.map((code) => checkbox('languages', code, languageName(code), languages.has(code)))),
+    h('fieldset', { class: 'choices meetup-choice-grid' }, h('legend', {}, t('meetups.field_languages')),
+      LANGUAGE_CODES.map((code) => checkbox('languages', code, languageName(code), languages.has(code)))));
+  const form = h('form', { class: 'card meetup-form', novalidate: true },
+    text('title', t('meetups.field_title'), { required: true, maxlength: '140' }),
+    time('starts_at', t('meetups.field_starts'), { required: true }),
+    time('ends_at', t('meetups.field_ends'), { required: true, hint: t('meetups.field_ends_hint') }),
+    text('venue_name', t('meetups.field_venue'), { required: true, maxlength: '160' }),
+    text('venue_address', t('meetups.field_address'), { maxlength: '240' }),
+    number('capacity', t('meetups.field_capacity'), '20', { min: '1', required: true }),
+    more,
     problem,
     h('button', { type: 'submit', class: 'button button-block' }, m ? t('meetups.save') : t('meetups.publish')));
+  clearErrorsWhenFixed(form);
   if (!m) {           // consent follows the kind (camps) and the dates (overnight) until the organiser decides
     let touched = false;
     consent.addEventListener('change', () => { touched = true; });
@@ -82,6 +89,29 @@ function meetupForm(m, officers) {
     });
   }
   return { form, problem };
+}
+
+/** A field's error goes away as soon as the field is fixed (not at the next submit). */
+function clearErrorsWhenFixed(form) {
+  const fixed = (event) => {
+    const input = event.target;
+    if (!input.getAttribute || input.getAttribute('aria-invalid') !== 'true') return;
+    if (String(input.value || '').trim() === '' || (input.validity && !input.validity.valid)) return;
+    input.removeAttribute('aria-invalid');
+    const error = input.id && form.querySelector(`#${CSS.escape(input.id)}-error`);
+    if (error) { error.hidden = true; error.textContent = ''; }
+  };
+  form.addEventListener('input', fixed);
+  form.addEventListener('change', fixed);
+}
+
+/** Field errors, with any folded section that holds one opened first (so the first can take focus). */
+function showErrors(form, fields) {
+  for (const name of Object.keys(fields || {})) {
+    const input = form.querySelector(`[name="${CSS.escape(name)}"]`);
+    for (let folded = input && input.closest('details'); folded; folded = folded.parentElement.closest('details')) folded.open = true;
+  }
+  showFieldErrors(form, fields);
 }
 
 function formBody(form, editing) {
@@ -116,15 +146,15 @@ export async function editScreen(view, { id }, query, ctx) {
     event.preventDefault();
     problem.hidden = true;
     const { body, missing } = formBody(form, editing);
-    showFieldErrors(form, missing);
+    showErrors(form, missing);
     if (Object.keys(missing).length) return;
     try {
       const saved = editing ? await api.patch(`/api/meetups/${m.id}`, body) : await api.post('/api/meetups', body);
       toast(t(editing ? 'meetups.saved' : 'meetups.published'));
       navigate(`/meetups/${saved.id}/organise`);
     } catch (err) {
-      if (err.code === 'capacity_below_confirmed') { showFieldErrors(form, { capacity: t('meetups.error_capacity') }); return; }
-      if (err.fields && Object.keys(err.fields).length) showFieldErrors(form, err.fields);
+      if (err.code === 'capacity_below_confirmed') { showErrors(form, { capacity: t('meetups.error_capacity') }); return; }
+      if (err.fields && Object.keys(err.fields).length) showErrors(form, err.fields);
       problem.textContent = errorMessage(err);       // role="alert": read out once
       problem.hidden = false;
     }
@@ -228,7 +258,8 @@ function messageSection(m) {
     h('h2', { id: 'message-title' }, t('meetups.message_title')),
     field({ id: 'message', label: t('meetups.message_label'), hint: t('meetups.message_hint'),
       control: h('textarea', { class: 'input', name: 'message', rows: '3', maxlength: '500' }) }),
-    h('button', { type: 'submit', class: 'button' }, t('meetups.message_send')));
+    h('button', { type: 'submit', class: 'button' }, t('meetups.message_send')),
+    h('p', { class: 'muted meetup-message-result', role: 'status' }));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const text = form.elements.message.value.trim();
@@ -236,7 +267,8 @@ function messageSection(m) {
     try {
       const sent = await api.post(`/api/meetups/${m.id}/messages`, { text });
       form.elements.message.value = '';
-      toast(t('meetups.message_sent', { count: sent.sent_to }));
+      // The result stays on the page (what was sent, to how many), not only in a passing toast.
+      form.querySelector('.meetup-message-result').textContent = `${t('meetups.message_sent', { count: sent.sent_to })} “${text.slice(0, 80)}”`;
     } catch (err) { showFieldErrors(form, { message: errorMessage(err) }); }
   });
   return form;
