@@ -235,6 +235,10 @@ def get_broker() -> LocalBroker:
 
 
 def shared_redis():
-    """(redis client, key prefix) when this process shares state through Redis, else (None, None)."""
+    """(redis client, key prefix) when this process shares state through Redis, else (None, None).
+
+    Also (None, None) while the broker knows Redis is away: callers use their memory at once instead of
+    waiting for a connection that fails.
+    """
     current = get_broker()
-    return (current.redis, current.prefix) if current.kind == "redis" else (None, None)
+    return (current.redis, current.prefix) if current.kind == "redis" and current.healthy() else (None, None)
