@@ -36,6 +36,25 @@ class PrefixedRedisStorage(RedisStorage):
         self.result_key, self.counter_key = base + "results", base + "counters"
         self.notify_prefix = base + "notify."
 
+    # The worker: while Redis is away, one log line (not a traceback per poll) and a retry every second.
+    def dequeue(self):
+        return self._quietly(super().dequeue, None)
+
+    def read_schedule(self, ts):
+        return self._quietly(lambda: super(PrefixedRedisStorage, self).read_schedule(ts), [])
+
+    def _quietly(self, read, nothing):
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeout
+        try:
+            result = read()
+        except (RedisConnectionError, RedisTimeout) as exc:
+            queue_outage.failed(exc)
+            time.sleep(1.0)
+            return nothing
+        queue_outage.recovered()
+        return result
+
 
 def make_huey():
     settings = tasks_settings()

@@ -26,6 +26,7 @@ def test_a_job_asked_for_while_redis_is_away_is_queued_when_it_returns(redis_que
     redis_server.kill()
     assert tasks.run_job("scale.echo", "during") is None       # no exception for the request that asked
     assert tasks.waiting_jobs() == 1
+    assert redis_queue.dequeue() is None                        # the worker waits quietly, no traceback
 
     redis_server.start()
     assert wait_for(lambda: tasks.waiting_jobs() == 0, 5)
