@@ -3,7 +3,8 @@
 Per chat session: young people who wrote, messages, questions asked / answered / held by a rule (word or
 personal detail, not mere pre-moderation) / rejected, messages
 marked "may need help", the median time to a first answer, reminders sent and delivered. Over time (the last
-12 months): sessions, answers published, meetup sign-ups, attendance and no-shows per month; posts and
+12 months): visitors (each browser counts itself once a month and sends nothing that identifies it),
+sessions, answers published, meetup sign-ups, attendance and no-shows per month; posts and
 followers per sector. Each as JSON (for the charts and their tables) and as CSV.
 Live presence (observers, peak concurrency) is not stored by the chat, so it is not reported here.
 """
@@ -19,8 +20,9 @@ from ..api import api
 from ..auth import staff_required
 from ..chat.moderation import flag_reason
 from ..errors import ApiError
-from ..models import (Answer, ChatMessage, ChatSession, Delivery, Follow, Meetup, Notification, Post, Sector, Signup,
-                      Staff, utcnow)
+from ..models import (Answer, ChatMessage, ChatSession, Delivery, Follow, Meetup, MonthlyVisits, Notification, Post,
+                      Sector, Signup, Staff, utcnow)
+from ..security import csrf, limiter
 
 bp = Blueprint("console_reports", __name__)
 READERS = (Staff.ADMIN, Staff.YOUTH_WORKER)
@@ -92,6 +94,7 @@ def overview(now=None) -> dict:
     held = [row for row in signups if row[0] in Signup.HOLDS_PLACE]
     attended = [row[2] for row in signups if row[1]]
     no_show = [row[2] for row in held if not row[1] and row[3] <= now]
+    visits = MonthlyVisits.by_month(keys)
     posts = dict(Post.select(Post.sector, fn.COUNT(Post.id)).group_by(Post.sector).tuples())
     followers = dict(Follow.select(Follow.sector, fn.COUNT(Follow.id)).where(Follow.sector.is_null(False))
                      .group_by(Follow.sector).tuples())
@@ -102,6 +105,7 @@ def overview(now=None) -> dict:
     return {
         "months": keys,
         "monthly": {
+            "visitors": [visits.get(k, 0) for k in keys],
             "sessions": by_month(sessions, keys),
             "answers_published": by_month(published, keys),
             "meetup_signups": by_month([row[2] for row in held], keys),
@@ -177,3 +181,16 @@ def report_overview_csv():
     rows += [[], ["sector", "posts", "followers"]]
     rows += [[s["sector"] or "city-wide", s["posts"], s["followers"]] for s in data["sectors"]]
     return csv_response(rows, "tuttu-overview.csv")
+
+
+@bp.post("/api/visits")
+@limiter.limit("30 per hour")              # per address: a school's shared address still counts its pupils
+@api.validate(tags=["console"])
+def count_visit():
+    """A browser opened the app for the first time this month (it remembers that itself). Nothing about it is
+    stored: no address, cookie or id, only the month's count goes up. No CSRF token: no session is needed."""
+    MonthlyVisits.count_one(utcnow().strftime("%Y-%m"))
+    return "", 204
+
+
+csrf.exempt(count_visit)

@@ -9,7 +9,7 @@ from .meetups import CalendarFeed, Meetup, MeetupMessage, MeetupOfficer, Signup
 from .push import Delivery, Notification, PushSubscription
 from .maps import SectorMove
 from .logins import Login, LoginFailure
-from .console import CentreRetirement, Invite, RecoveryCode, Setting, StaffFactor, StaffPasskey
+from .console import CentreRetirement, Invite, MonthlyVisits, RecoveryCode, Setting, StaffFactor, StaffPasskey
 
 ALL_MODELS = [
     Sector, SectorPostcode, YouthCentre, Staff, Youth, AuditLog,
@@ -19,7 +19,7 @@ ALL_MODELS = [
     PushSubscription, Notification, Delivery,
     SectorMap, SectorRetirement, SectorMove,
     Login, LoginFailure,
-    Invite, Setting, StaffFactor, RecoveryCode, CentreRetirement, StaffPasskey,
+    Invite, Setting, StaffFactor, RecoveryCode, CentreRetirement, StaffPasskey, MonthlyVisits,
 ]
 
 __all__ = [model.__name__ for model in ALL_MODELS] + ["ALL_MODELS", "BaseModel", "JSONField", "utcnow"]

@@ -169,3 +169,19 @@ class StaffPasskey(BaseModel):
     @classmethod
     def of(cls, staff):
         return cls.select().where(cls.staff == staff).order_by(cls.id)
+
+
+class MonthlyVisits(BaseModel):
+    """How many browsers opened the app in a month: each counts itself once a month (it remembers the month
+    in its own storage) and sends nothing that identifies it; no address, cookie or id is stored here."""
+    month = CharField(max_length=7, unique=True)      # "2026-11"
+    visitors = IntegerField(default=0)
+
+    @classmethod
+    def count_one(cls, month: str):
+        cls.insert(month=month, visitors=1).on_conflict(
+            conflict_target=[cls.month], update={cls.visitors: cls.visitors + 1}).execute()
+
+    @classmethod
+    def by_month(cls, months) -> dict:
+        return {row.month: row.visitors for row in cls.select().where(cls.month.in_(list(months)))}

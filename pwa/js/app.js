@@ -8,6 +8,7 @@ import { startServiceWorker } from './pwa.js';
 import { startInstallPrompt, refreshInstallBanner } from './install.js';
 import { startConnectivityBanner } from './connectivity.js';
 import { registerScreens } from './routes.js';
+import { countVisit } from './console/visits.js';
 
 async function boot() {
   registerScreens();
@@ -19,6 +20,7 @@ async function boot() {
   startCountdown();
   startServiceWorker();
   startInstallPrompt();
+  countVisit();                 // once a month per browser, nothing identifying (console/visits.js)
   document.documentElement.dataset.ready = 'true';
 }
 

@@ -194,7 +194,7 @@ def test_a_youth_worker_edits_the_schedule_and_reads_a_sessions_report(app, city
     assert chart.locator("rect").count() == 4
     assert axe(page) == []
     goto(page, "/console/reports")
-    assert page.locator("svg.console-chart").count() == 4
+    assert page.locator("svg.console-chart").count() == 5
     assert axe(page) == []
     assert page.console_errors == []
 
@@ -313,3 +313,15 @@ def test_admin_imports_sectors_after_seeing_what_changes(city, context, page, go
     page.get_by_role("button", name="Import this").click()
     page.get_by_text("Sectors imported.").first.wait_for()
     assert sorted(s.name for s in Sector.select()) == ["North", "South", "Toppila", "Tuira"]
+
+
+def test_a_browser_counts_itself_once_a_month(context, page, goto):
+    from backend.models import MonthlyVisits
+    goto(page, "/")
+    page.wait_for_function("() => localStorage.getItem('tuttu.visit-counted') !== null")
+    page.wait_for_timeout(300)
+    goto(page, "/meetups")
+    page.reload()
+    page.wait_for_selector("html[data-ready='true']")
+    assert sum(row.visitors for row in MonthlyVisits.select()) == 1
+    assert not any("/api/visits" in url and "?" in url for url in context.requests)   # nothing sent along

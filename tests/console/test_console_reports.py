@@ -60,10 +60,21 @@ def test_overview_counts_months_and_sectors(app, city, as_role):
     assert sum(data["monthly"]["meetup_no_shows"]) == 1
     assert {"sector": "North", "posts": 1, "followers": 2} in data["sectors"]
     csv = as_role("youth_worker").get("/api/console/reports/overview.csv").get_data(as_text=True)
-    assert csv.splitlines()[0] == "month,sessions,answers_published,meetup_signups,meetup_attended,meetup_no_shows"
+    assert csv.splitlines()[0] == "month,visitors,sessions,answers_published,meetup_signups,meetup_attended,meetup_no_shows"
     assert "North,1,2" in csv
 
 
 def test_reports_are_for_youth_workers_and_admins(app, city, as_role):
     for role in ("officer", "organiser", "unverified", "youth"):
         assert as_role(role).get("/api/console/reports/overview").status_code == 403
+
+
+def test_visitors_are_counted_without_anything_that_identifies_them(app, city, as_role, new_client):
+    from backend.models import MonthlyVisits
+    browser = new_client()
+    for _ in range(2):
+        answer = browser.http.post("/api/visits")               # no CSRF token, no session needed
+        assert answer.status_code == 204 and "Set-Cookie" not in answer.headers
+    assert [(row.month, row.visitors) for row in MonthlyVisits.select()] == [(utcnow().strftime("%Y-%m"), 2)]
+    data = as_role("admin").get("/api/console/reports/overview").json
+    assert data["monthly"]["visitors"][-1] == 2 and sum(data["monthly"]["visitors"]) == 2

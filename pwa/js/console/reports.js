@@ -41,6 +41,8 @@ export async function reportsScreen(view, params, query, ctx) {
     api.get('/api/console/reports/sessions', { signal: ctx.signal })]);
   pageHead(view, me, t('reports.title'), t('reports.intro'));
   view.append(h('p', {}, h('a', { class: 'button button-secondary', href: '/api/console/reports/overview.csv', download: 'tuttu-overview.csv' }, t('console.csv'))),
+    monthlySection('visitors', data, ['visitors']),
+    h('p', { class: 'muted' }, t('reports.visitors_note')),
     monthlySection('sessions', data, ['sessions']),
     monthlySection('answers', data, ['answers_published']),
     monthlySection('meetups', data, ['meetup_signups', 'meetup_attended', 'meetup_no_shows']));
