@@ -1,7 +1,8 @@
 """Chat fan-out benchmark: one session, N observers, a host sending M messages a second of 200 bytes.
 
-    /work/venv/bin/python tests/benchmarks/chat_fanout.py --clients 2000 --rate 5 --seconds 20 \
+    .venv/bin/python tests/benchmarks/chat_fanout.py --clients 2000 --rate 5 --seconds 20 \
         --servers gthread,gevent
+    .venv/bin/python tests/benchmarks/chat_fanout.py --servers gevent --processes 2 --redis   # cross-process
 
 For each server (gunicorn with one worker: gthread or gevent) it starts the app on a fresh SQLite
 database (or $BENCH_DATABASE_URL), opens N observer sockets from a *separate* load process (asyncio +
@@ -118,24 +119,53 @@ def warm_up(url, session_id, cookie):
         ws.close()
 
 
+def start_redis():
+    """--redis: a redis-server of this benchmark's own on a loopback port of 18500-18599 (no persistence)."""
+    import redis
+    for port in range(18500, 18600):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) != 0:
+                break
+    process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    for _ in range(50):
+        try:
+            redis.Redis.from_url(url).ping()
+            return process, url
+        except redis.ConnectionError:
+            time.sleep(0.1)
+    raise RuntimeError("redis-server did not start")
+
+
 def run_server(kind, args):
     tmp = tempfile.mkdtemp(prefix=f"chatbench-{kind}-")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
+    ports = [free_port() for _ in range(args.processes)]
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    url = urls[0]
     env = {**os.environ, "TUTTU_INSTANCE_PATH": tmp, "TUTTU_PUBLIC_URL": url, "TUTTU_RATELIMIT": "0",
-           "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.db")}
+           "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.db"),
+           "TUTTU_CHAT_SOCKETS_PER_ADDRESS": str(args.clients + 100)}
     env.pop("REDIS_URL", None)
+    redis_server = None
+    if args.redis:
+        redis_server, env["REDIS_URL"] = start_redis()
     session_id = seed(env)
-    server = subprocess.Popen(server_command(kind, port, args.clients), cwd=ROOT, env=env, start_new_session=True)
+    servers = [subprocess.Popen(server_command(kind, port, args.clients), cwd=ROOT,
+                                env={**env, "TUTTU_PUBLIC_URL": u}, start_new_session=True)
+               for port, u in zip(ports, urls)]
+    server = servers[-1]                  # the observers' process: memory and CPU are measured there
     try:
-        wait_healthy(url)
+        for u in urls:
+            wait_healthy(u)
         worker = worker_pid(server.pid)
         cookie = login_cookie(url)
         warm_up(url, session_id, cookie)
         time.sleep(1.0)
         base_rss = rss_kib(worker)
         per_proc = -(-args.clients // args.procs)
-        loads = [subprocess.Popen([sys.executable, __file__, "--load", "--url", url, "--session", str(session_id),
+        loads = [subprocess.Popen([sys.executable, __file__, "--load", "--url", url, "--observer-url", urls[-1],
+                                   "--session", str(session_id),
                                    "--cookie", cookie if i == 0 else "", "--clients", str(per_proc),
                                    "--rate", str(args.rate), "--seconds", str(args.seconds), "--size", str(args.size),
                                    "--connect-timeout", str(args.connect_timeout)],
@@ -156,16 +186,22 @@ def run_server(kind, args):
         result = merge(parts)
         result.update(server_cpu_ms_per_msg=round(server_cpu * 1000 / max(1, result["sent"]), 1),
                       load_cpu_pct=round(sum(p["cpu_s"] for p in parts) * 100 / max(1.0, result["busy_s"]), 0))
+        if args.processes > 1:
+            kind = f"{kind} x{args.processes}" + (" redis" if args.redis else "")
         result.update(server=kind, mem_per_conn_kib=round((idle_rss - base_rss) / max(1, result["connected"]), 1),
                       base_rss_mib=round(base_rss / 1024, 1), idle_rss_mib=round(idle_rss / 1024, 1))
         return result
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        for each in servers:
+            os.killpg(each.pid, signal.SIGTERM)
+            try:
+                each.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(each.pid, signal.SIGKILL)
+                each.wait()
+        if redis_server is not None:
+            redis_server.kill()
+            redis_server.wait()
 
 
 def merge(parts):
@@ -200,11 +236,18 @@ def main():
     parser.add_argument("--servers", default="gevent,gthread")
     parser.add_argument("--connect-timeout", type=float, default=240.0)
     parser.add_argument("--procs", type=int, default=2, help="load processes (the first one also sends)")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="web processes: the host on the first, every observer on the last (cross-process)")
+    parser.add_argument("--redis", action="store_true",
+                        help="fan out through a redis-server the benchmark starts (needed for --processes > 1)")
     parser.add_argument("--load", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--observer-url", help=argparse.SUPPRESS)
     parser.add_argument("--url")
     parser.add_argument("--session", type=int)
     parser.add_argument("--cookie")
     args = parser.parse_args()
+    if args.processes > 1 and not args.redis and not args.load:
+        parser.error("--processes above 1 needs --redis (processes share fan-out through Redis)")
     if args.load:
         return asyncio.run(load_main(args))
     rows = []
@@ -280,7 +323,9 @@ async def load_main(args):
     if args.cookie:            # the sender first, so it always has a socket
         host, _ = await open_client(ws_url, {"Origin": args.url, "Cookie": args.cookie}, Receiver(), limit)
     started = time.monotonic()
-    tasks = [asyncio.create_task(open_client(ws_url + "?as=observer", {"Origin": args.url}, rec, limit))
+    observer_url = args.observer_url or args.url
+    observer_ws = observer_url.replace("http", "ws", 1) + f"/ws/sessions/{args.session}"
+    tasks = [asyncio.create_task(open_client(observer_ws + "?as=observer", {"Origin": observer_url}, rec, limit))
              for rec in receivers]
     pending = set(tasks)
     while pending and time.monotonic() - started < args.connect_timeout:
