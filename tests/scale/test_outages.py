@@ -127,3 +127,44 @@ def test_with_redis_away_http_works_and_healthz_says_degraded(dead_redis_config,
         assert body["broker"]["state"] == "down" and body["broker"]["since"].endswith("Z")
     finally:
         get_broker().close()
+
+
+def test_a_web_process_rides_out_a_postgresql_outage(relay, tmp_path):
+    """The Procfile's web process on PostgreSQL through the relay: 503s and 1011 while it is cut, then back."""
+    from tests.scale.cluster import Client, Deployment, fresh_schema, wait_for
+    url = urlparse(postgres_url())
+    fresh_schema(postgres_url())
+    through_relay = url._replace(netloc=f"{url.username or 'postgres'}@127.0.0.1:{relay.port}").geturl()
+    deployment = Deployment(tmp_path, through_relay, "", "pg")
+    deployment.seed()
+    web = deployment.start_web("a")
+    try:
+        web.wait_ready()
+        sid = deployment.session_id
+        host = Client(web.url).as_host().socket(web.url, sid, "staff")
+        watcher = Client(web.url).socket(web.url, sid)
+        host.send("say", cid="one", text="before the outage")
+        assert host.ack("one")["type"] == "ack"
+
+        relay.cut()
+        import requests
+        sessions = requests.get(web.url + "/api/sessions", timeout=5)
+        assert sessions.status_code == 503 and sessions.json()["error"]["code"] == "database_unavailable"
+        status, body = web.healthz()
+        assert status == 503 and body["database"].startswith("error")
+        host.send("say", cid="two", text="during the outage")
+        assert wait_for(lambda: host.close_code == 1011, 10), host.close_code     # they reconnect later
+
+        relay.restore()
+        assert wait_for(lambda: web.healthz()[0] == 200, 10)
+        again = Client(web.url).as_host().socket(web.url, sid, "staff")
+        again.send("say", cid="three", text="after the outage")
+        assert again.ack("three")["type"] == "ack"
+        assert wait_for(lambda: [f["text"] for f in watcher.of("message")] == ["before the outage",
+                                                                               "after the outage"], 5)
+        assert watcher.close_code is None                      # a socket that only listened stayed open
+        log = (deployment.tmp / "web-a.log").read_text()
+        assert log.count("database unavailable") == 1 and log.count("database available again") == 1, log
+        assert "Traceback" not in log, log
+    finally:
+        deployment.stop()
