@@ -1,5 +1,6 @@
 """The city's staff console: staff sign-up and invites, the admin's staff list, youth centres, settings,
 the audit log, the staff home and second factors; staff accounts on the CLI."""
+from ..auth import add_login_step
 from . import audit, centres, factors, home, reports, settings, staff
 from .commands import COMMANDS
 
@@ -10,5 +11,6 @@ def init_app(app):
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.before_request(factors.enforce_setup)
+    add_login_step(app, factors.second_factor_step)
     for command in COMMANDS:
         app.cli.add_command(command)

@@ -224,6 +224,13 @@ PENDING_SECONDS = 5 * 60
 PENDING_TRIES = 5
 
 
+def second_factor_step(staff):
+    """The login step for an account with a second factor: hold the login until the code or passkey."""
+    if needs_second_factor(staff):
+        hold_login(staff)
+        raise ApiError(401, "second_factor_required", "Enter the code from your authenticator app.")
+
+
 def hold_login(staff):
     """The password matched but a second factor is needed: remember who, for 5 minutes, in this session."""
     session.pop("login", None)
