@@ -15,7 +15,7 @@ import websocket
 from werkzeug.serving import make_server
 
 from backend.chat.hub import hub
-from backend.models import ChatMessage, ChatSession, Youth, utcnow
+from backend.models import ChatMessage, ChatSession, Report, Youth, utcnow
 
 
 def reset_hub():
@@ -40,12 +40,14 @@ def live(app, city, caplog):
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"
     caplog.set_level(logging.WARNING)
-    yield {"app": app, "base": base, "ws": f"ws://127.0.0.1:{server.server_port}/ws/sessions/{session.id}",
-           "id": session.id, "seq": message.seq}
+    live_state = {"app": app, "base": base, "ws": f"ws://127.0.0.1:{server.server_port}/ws/sessions/{session.id}",
+                  "id": session.id, "seq": message.seq}
+    yield live_state
     server.shutdown()
     reset_hub()
     problems = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert not problems, [r.getMessage() for r in problems]       # nothing a client sent made a traceback
+    if not live_state.get("server_failure"):
+        assert not problems, [r.getMessage() for r in problems]   # nothing a client sent made a traceback
 
 
 def youth_cookie(live):
@@ -251,3 +253,19 @@ def test_reports_are_limited_per_address_across_sockets_and_collapse_per_message
     answers = [reply(ws, json.dumps({"type": "report", "seq": live["seq"], "reason": "spam"})) for ws in sockets]
     assert [a.get("status") or a["code"] for a in answers] == ["reported", "reported", "rate_limited"]
     assert answers[2]["retry_after"] > 0
+
+
+def test_a_failure_on_our_side_closes_with_1011_and_the_client_comes_back(live):
+    ws = joined(live)
+    live["server_failure"] = True
+    with live["app"].app_context():
+        Report.drop_table()                          # the server cannot store a report now
+    try:
+        ws.send(json.dumps({"type": "report", "seq": live["seq"], "reason": "rude"}))
+        assert close_code(ws) == 1011                    # never 1000: the PWA reconnects with backoff
+    finally:
+        with live["app"].app_context():
+            Report.create_table()
+    back = connect(live, query=f"?as=observer&since={live['seq']}")
+    assert until(back, "caught_up")[0]["type"] == "welcome"
+    assert reply(back, json.dumps({"type": "report", "seq": live["seq"], "reason": "rude"}))["status"] == "reported"
