@@ -10,6 +10,7 @@ from pydantic import Field
 from ..api import Body, Line, api, query_args
 from ..auth import staff_required
 from ..models import AuditLog, Staff
+from ..clock import iso
 
 bp = Blueprint("console_audit", __name__)
 PAGE = 100
@@ -38,7 +39,7 @@ def filtered(q):
 
 def entry(row) -> dict:
     actor = row.actor if row.actor_id else None
-    return {"id": row.id, "at": row.created_at.isoformat() + "Z", "action": row.action,
+    return {"id": row.id, "at": iso(row.created_at), "action": row.action,
             "actor_id": row.actor_id, "actor": actor.name if actor else None,
             "target_type": row.target_type, "target_id": row.target_id, "detail": row.detail or {}}
 

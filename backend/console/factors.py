@@ -16,9 +16,9 @@ from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 from webauthn.helpers.structs import PublicKeyCredentialDescriptor
 from flask import Blueprint, Response, jsonify, request, session
 from flask_login import current_user
-from pydantic import Field
 
 from ..api import Body, Line, api, json_body
+from ..clock import iso
 from ..db import db
 from ..errors import ApiError
 from ..models import AuditLog, RecoveryCode, Setting, Staff, StaffFactor, StaffPasskey, utcnow
@@ -124,10 +124,10 @@ class CodeBody(Body):
 
 def my_factor_state(staff) -> dict:
     factor = StaffFactor.confirmed_for(staff)
-    passkeys = [{"id": p.id, "name": p.name, "created_at": p.created_at.isoformat() + "Z"} for p in StaffPasskey.of(staff)]
+    passkeys = [{"id": p.id, "name": p.name, "created_at": iso(p.created_at)} for p in StaffPasskey.of(staff)]
     enrolled = factor is not None or bool(passkeys)
     return {"enrolled": enrolled, "totp": factor is not None, "passkeys": passkeys,
-            "since": factor.confirmed_at.isoformat() + "Z" if factor else None,
+            "since": iso(factor.confirmed_at) if factor else None,
             "recovery_codes_left": RecoveryCode.left(staff) if enrolled else 0,
             "required": factor_required(staff),
             "checked_recently": time.time() - session.get("factor_at", 0) <= recheck_seconds()}
@@ -163,6 +163,7 @@ def start_totp():
 
 @bp.get("/api/console/me/factor/totp/qr.svg")
 @staff_login_required
+@api.validate(tags=["console"])
 def totp_qr():
     """The QR code of the secret being set up (SVG, drawn here: nothing leaves the server)."""
     factor = _pending_factor(current_user)

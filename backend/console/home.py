@@ -7,14 +7,11 @@ from peewee import fn
 
 from ..api import api
 from ..auth import current_staff, staff_required
+from ..clock import iso
 from ..models import (Answer, ChatMessage, ChatSession, Follow, Invite, Meetup, MeetupOfficer, Post, Signup, Staff,
                       utcnow)
 
 bp = Blueprint("console_home", __name__)
-
-
-def iso(value):
-    return value.isoformat() + "Z" if value else None
 
 
 def session_rows(sessions, now) -> list:

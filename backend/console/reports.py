@@ -23,14 +23,11 @@ from ..errors import ApiError
 from ..models import (Answer, ChatMessage, ChatSession, Delivery, Follow, Meetup, MonthlyVisits, Notification, Post,
                       Sector, Signup, Staff, utcnow)
 from ..security import csrf, limiter
+from ..clock import iso
 
 bp = Blueprint("console_reports", __name__)
 READERS = (Staff.ADMIN, Staff.YOUTH_WORKER)
 MONTHS = 12
-
-
-def iso(value):
-    return value.isoformat() + "Z" if value else None
 
 
 def session_report(session: ChatSession) -> dict:

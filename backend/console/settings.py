@@ -6,7 +6,7 @@ from typing import Literal
 from flask import Blueprint, current_app, jsonify
 from pydantic import AnyHttpUrl, Field
 
-from ..api import Body, Line, Text, api, json_body
+from ..api import Body, Line, api, json_body
 from ..auth import current_staff, staff_required
 from ..db import db
 from ..errors import ApiError

@@ -11,16 +11,13 @@ from ..db import db
 from ..errors import ApiError
 from ..models import AuditLog, Invite, Sector, Staff, StaffFactor, YouthCentre, utcnow
 from ..security import limiter
+from ..clock import iso
 from .factors import has_factor, require_recent_factor, reset_factor_of
 
 bp = Blueprint("console_staff", __name__)
 
 SIGNUP_ROLES = ("officer", "youth_worker", "organiser")
 LANGUAGE_CODES = ("fi", "sv", "da", "uk", "en", "se", "ru", "so", "ar", "et", "de", "fr", "es")
-
-
-def iso(value):
-    return value.isoformat() + "Z" if value else None
 
 
 class StaffSignupBody(Body):
