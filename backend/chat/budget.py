@@ -3,6 +3,7 @@
 * FrameBudget: every frame a socket sends takes a token before anything parses it; a socket that keeps
   sending with no tokens left runs into debt and is closed with 1008.
 * SocketCount: open sockets per client address (a school behind one address is a few hundred).
+* JoinRate: sockets opened per client address per second (a join costs a few ms of the worker).
 * report_allowed: reports per device (youth) or address (observers), across all their sockets.
 Client addresses are kept only as a hash, only in memory, only while a socket is open (or for the
 report window).
@@ -69,7 +70,35 @@ class SocketCount:
             self.open.clear()
 
 
+class JoinRate:
+    """Sockets opened per key (a hashed address) per second: a token bucket; `take` says how long to wait."""
+
+    def __init__(self, clock=time.monotonic):
+        self.lock = threading.Lock()
+        self.buckets: dict = {}
+        self.clock = clock
+
+    def take(self, key, burst, per_second) -> float | None:
+        with self.lock:
+            now = self.clock()
+            if len(self.buckets) > 20_000:
+                for stale in [k for k, (_, seen) in self.buckets.items() if now - seen > 600]:
+                    self.buckets.pop(stale, None)
+            tokens, updated = self.buckets.get(key, (float(burst), now))
+            tokens = min(burst, tokens + (now - updated) * per_second)
+            if tokens >= 1:
+                self.buckets[key] = (tokens - 1, now)
+                return None
+            self.buckets[key] = (tokens, now)
+            return (1 - tokens) / per_second
+
+    def clear(self):
+        with self.lock:
+            self.buckets.clear()
+
+
 sockets_by_address = SocketCount()
+joins_by_address = JoinRate()
 _reports: dict = {}
 _reports_lock = threading.Lock()
 
@@ -95,5 +124,6 @@ def report_allowed(conn, burst, per_hour, clock=time.monotonic) -> float | None:
 def reset():
     """Forget every count (a new app starts fresh)."""
     sockets_by_address.clear()
+    joins_by_address.clear()
     with _reports_lock:
         _reports.clear()

@@ -7,6 +7,7 @@ frame budget (budget.py) that is spent before any parsing.
 """
 import hashlib
 import logging
+import math
 import threading
 import time
 
@@ -16,6 +17,7 @@ from flask_sock import Sock
 from simple_websocket import ConnectionClosed
 
 from ..db import DATABASE_ERRORS, database_outage
+from ..errors import ApiError
 from ..security import same_origin_ws
 from . import actions, budget, dispatch
 from .hub import Connection, hub
@@ -65,10 +67,12 @@ def before_handshake():
     if request.headers.get("Upgrade", "").lower() != "websocket":
         abort(400)
     request.environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)     # no permessage-deflate
-    g.chat_address = budget.address_key(request.remote_addr)
-    if not budget.sockets_by_address.enter(g.chat_address, current_app.config["CHAT_SOCKETS_PER_ADDRESS"]):
-        g.chat_address = None
-        abort(429)
+    config, address = current_app.config, budget.address_key(request.remote_addr)
+    wait = budget.joins_by_address.take(address, config["CHAT_JOIN_BURST"], config["CHAT_JOINS_PER_SECOND"])
+    if wait is not None or not budget.sockets_by_address.enter(address, config["CHAT_SOCKETS_PER_ADDRESS"]):
+        raise ApiError(429, "rate_limited", "Too many chat connections from this address just now.",
+                       headers={"Retry-After": str(max(1, math.ceil(wait or 1)))})
+    g.chat_address = address
 
 
 @bp.teardown_request

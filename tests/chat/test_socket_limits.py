@@ -269,3 +269,14 @@ def test_a_failure_on_our_side_closes_with_1011_and_the_client_comes_back(live):
     back = connect(live, query=f"?as=observer&since={live['seq']}")
     assert until(back, "caught_up")[0]["type"] == "welcome"
     assert reply(back, json.dumps({"type": "report", "seq": live["seq"], "reason": "rude"}))["status"] == "reported"
+
+
+def test_sockets_opened_from_one_address_are_paced(live):
+    live["app"].config.update(CHAT_JOIN_BURST=3, CHAT_JOINS_PER_SECOND=2)
+    first = [joined(live) for _ in range(3)]
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        connect(live)
+    assert refused.value.status_code == 429 and int(refused.value.resp_headers["retry-after"]) >= 1
+    time.sleep(0.6)
+    joined(live)                                      # the bucket refilled
+    still_open(first[0])
