@@ -275,12 +275,15 @@ def _finish_login(staff):
     from datetime import timedelta
     from flask import current_app
     from ..auth import me_payload, start_login
+    from ..auth.throttle import set_known_device
     session.pop(PENDING_KEY, None)
     staff.last_login_at = utcnow()
     staff.save(only=[Staff.last_login_at])
     start_login(staff, timedelta(hours=current_app.config["STAFF_LOGIN_HOURS"]))
     mark_checked()
-    return jsonify(me_payload())
+    response = jsonify(me_payload())
+    set_known_device(response, staff)       # this browser is now known: strangers' failures don't block it
+    return response
 
 
 # --- passkeys (WebAuthn) --------------------------------------------------------------------------

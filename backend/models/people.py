@@ -61,7 +61,10 @@ class Staff(UserMixin, BaseModel):
         return check_password_hash(self.password_hash, password)
 
     def end_all_logins(self):
+        """Every login of this account ends: its login records go, and older cookies fail the epoch check."""
         self.session_epoch = new_epoch()
+        Login = Staff.logins.rel_model          # backend/models/logins.py (it imports this module)
+        Login.delete().where(Login.staff == self).execute()
 
     def public(self) -> dict:
         """What anyone may see of a staff member."""
