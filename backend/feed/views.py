@@ -86,8 +86,8 @@ def my_follows():
 def follow():
     """Follow a sector or an officer with one tap (nothing about me is stored but the link)."""
     body = json_body()
-    if body.sector and not Sector.get_or_none(Sector.id == body.sector):
-        raise ApiError(404, "not_found", "That sector does not exist.", {"sector": "unknown sector"})
+    if body.sector and not Sector.active().where(Sector.id == body.sector).exists():
+        raise ApiError(404, "not_found", "That sector is not on the map (any more).", {"sector": "unknown sector"})
     if body.officer:
         officer = Staff.get_or_none((Staff.id == body.officer) & (Staff.role == Staff.OFFICER))
         if officer is None or not officer.can_act_as(Staff.OFFICER):

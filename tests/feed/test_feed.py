@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from backend.models import Youth, utcnow
+from backend.models.places import SectorRetirement
 from backend.models.feed import Follow, Post
 
 T0 = utcnow() - timedelta(days=1)
@@ -53,6 +54,15 @@ def test_follow_refuses_unknown_targets_and_non_officers(as_role, city):
     assert youth.post("/api/follows", {"officer": city["staff"]["youth_worker"].id}).status_code == 404
     assert youth.post("/api/follows", {"officer": city["staff"]["unverified"].id}).status_code == 404
     assert Follow.select().count() == 0
+
+
+def test_a_sector_taken_off_the_map_cannot_be_followed(app, as_role, city):
+    with app.app_context():
+        SectorRetirement.create(sector=city["south"], successor=city["north"])
+    youth = as_role("youth")
+    refused = youth.post("/api/follows", {"sector": city["south"].id})
+    assert refused.status_code == 404 and refused.json["error"]["fields"] == {"sector": "unknown sector"}
+    assert youth.post("/api/follows", {"sector": city["north"].id}).status_code == 201
 
 
 def test_only_youth_follow_and_nothing_but_the_link_is_stored(as_role, city):
