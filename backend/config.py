@@ -102,7 +102,7 @@ def load_config(instance: Path | None = None) -> dict:
         "METRICS_MULTIPROC_DIR": env("PROMETHEUS_MULTIPROC_DIR"),   # prometheus_client reads it too
         "METRICS_ALLOW": [a.strip() for a in env("TUTTU_METRICS_ALLOW", "127.0.0.1,::1").split(",") if a.strip()],
         "TIMEZONE": city_timezone_name(),
-        "CITY_NAME": env("TUTTU_CITY_NAME", "Oulu"),
+        "CITY_NAME": env("TUTTU_CITY_NAME", "Helsinki"),
         "PUBLIC_URL": public_url,
         "ALLOWED_ORIGINS": sorted({public_url, *origins}),
         "HTTPS": https,

@@ -24,8 +24,8 @@ def seed_meetups(city: DemoCity):
     camp_centre, camp_organiser = city.centres[-1], city.organisers[-1]
     camp = Meetup.create(
         organiser=camp_organiser, youth_centre=camp_centre, sector=camp_centre.sector_id, kind="summer_camp",
-        title="Summer camp at Hietasaari", venue_name="Hietasaari camp site", venue_address="Hietasaari, Oulu",
-        latitude=65.0285, longitude=25.4318,
+        title="Summer camp at Pihlajasaari", venue_name="Pihlajasaari camp site", venue_address="Pihlajasaari, Helsinki",
+        latitude=60.1405, longitude=24.9163,
         description="Three days of canoeing, sauna and campfire talks with youth workers and police officers.",
         starts_at=city_moment(now, 30, 10), ends_at=city_moment(now, 32, 15), capacity=20, waitlist_size=10,
         min_age=13, max_age=16, signup_opens_at=now, signup_closes_at=city_moment(now, 23, 16),
