@@ -14,7 +14,7 @@ served: they load scripts from a CDN, a third-party request.
 import json
 import re
 import unicodedata
-from typing import Annotated, Any
+from typing import Annotated
 
 from flask import current_app, request
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, field_validator
@@ -278,7 +278,7 @@ api = TuttuSpec(
 def guard_json_body(app):
     """Refuse out-of-range ids, malformed, too deep, non-object, non-JSON or oversized bodies, and multipart
     bodies where the view takes none (or with a file in a field that is not a file), before any view runs."""
-    for name, value in (request.view_args or {}).items():
+    for value in (request.view_args or {}).values():
         if isinstance(value, int) and not INT_MIN <= value <= INT_MAX:
             raise ApiError(404, "not_found", "Not found.")
     if request.method not in ("POST", "PUT", "PATCH", "DELETE") or not request.path.startswith("/api/"):
@@ -297,7 +297,7 @@ def guard_json_body(app):
     try:
         body = json.loads(request.get_data(cache=True) or b"null")
     except (ValueError, UnicodeDecodeError, RecursionError):
-        raise ApiError(400, "malformed_json", "The request body is not valid JSON.")
+        raise ApiError(400, "malformed_json", "The request body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise ApiError(400, "malformed_json", "The request body must be a JSON object.")
     if _depth(body) > MAX_DEPTH:

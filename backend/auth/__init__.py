@@ -13,7 +13,7 @@ from ..db import db
 from ..errors import ApiError
 from .handles import generate_handle, handle_problem
 from .limits import device_key, give_device_cookie, identity_key, no_device, setting
-from .logins import current_login, end_all_logins, end_logins, end_this_login, load_user, start_login
+from .logins import end_all_logins, end_logins, end_this_login, load_user, start_login
 from . import throttle
 from ..models import AuditLog, Staff, Youth, utcnow
 from ..security import limiter

@@ -108,7 +108,7 @@ def parse(raw: dict):
     try:
         return model.model_validate(raw)
     except ValidationError as err:
-        raise FrameError("invalid", "Some fields need attention.", field_errors(err))
+        raise FrameError("invalid", "Some fields need attention.", field_errors(err)) from None
 
 
 # --- server -> client -----------------------------------------------------------------------------

@@ -65,7 +65,7 @@ def deactivate_staff_command(email):
     try:
         refuse_last_admin(staff)
     except ApiError as refused:
-        raise click.ClickException(refused.message)
+        raise click.ClickException(refused.message) from None
     staff.deactivate()
     AuditLog.record(None, "staff.deactivate", staff, via="cli")
     from .staff import end_every_login

@@ -372,7 +372,8 @@ def add_passkey():
             credential=body.credential, expected_challenge=base64url_to_bytes(challenge),
             expected_rp_id=rp_id, expected_origin=origin)
     except Exception:
-        raise ApiError(422, "invalid", "That passkey could not be verified. Try again.", {"credential": "not valid"})
+        raise ApiError(422, "invalid", "That passkey could not be verified. Try again.",
+                       {"credential": "not valid"}) from None
     first = not has_factor(staff)
     with db.atomic():
         StaffPasskey.create(staff=staff, credential_id=bytes_to_base64url(verified.credential_id),

@@ -97,7 +97,7 @@ def create_post():
         try:
             image = save_post_image(image_bytes, alt=body.image_alt)
         except ImageRefused as refused:
-            raise ApiError(422, "invalid_image", str(refused), {"image": str(refused)})
+            raise ApiError(422, "invalid_image", str(refused), {"image": str(refused)}) from None
     try:
         with db.atomic():
             post = Post(author=current_user.id, sector=None if body.city_wide else current_user.sector_id,

@@ -39,7 +39,7 @@ def ticket_from(meetup_id, token=None, code=None) -> str:
         try:
             value = _signer().unsign(token.strip()).decode()
         except BadSignature:
-            raise ApiError(422, "bad_code", "That code isn't a Tuttu check-in code.", {"token": "is not valid"})
+            raise ApiError(422, "bad_code", "That code isn't a Tuttu check-in code.", {"token": "is not valid"}) from None
         owner, _, ticket = value.partition(".")
         if owner != str(meetup_id):
             raise ApiError(409, "other_meetup", "That code is for another meetup.")

@@ -133,7 +133,7 @@ def subscribe():
     try:
         check_endpoint(body.endpoint, current_app.config.get("PUSH_ALLOW_LOOPBACK", False))
     except EndpointRefused as e:
-        raise ApiError(422, "invalid", "This browser's push service can't be used.", {"endpoint": str(e)})
+        raise ApiError(422, "invalid", "This browser's push service can't be used.", {"endpoint": str(e)}) from None
     with db.atomic():
         subscription = PushSubscription.get_or_none(PushSubscription.endpoint == body.endpoint)
         if subscription is not None and not _same_owner(subscription, user) and not _same_keys(subscription, body.keys):

@@ -62,7 +62,7 @@ def seed(n_posts, n_sectors, n_youth, rng):
         officers = [Staff.register(f"o{i}@bench.example", f"Officer {i}", Staff.OFFICER, "x" * 12,
                                    sector=sectors[i // 2], verified_by=True) for i in range(2 * n_sectors)]
     posts = []
-    for i in range(n_posts):
+    for _ in range(n_posts):
         author = rng.choice(officers)
         posts.append({"author": author.id, "sector": None if rng.random() < 0.05 else author.sector_id,
                       "text": TEXT[: rng.randint(40, len(TEXT))], "tags": [rng.choice(TOPICS)], "pinned": False,

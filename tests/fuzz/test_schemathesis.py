@@ -146,14 +146,14 @@ def fuzz(api_schema, identities, role):
             @given(case=operation.as_strategy(generation_mode=mode))
             @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                       suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
-            def run(case):
-                seen.append(1)
+            def run(case):      # called below, in this iteration: the loop variables are the current ones
+                seen.append(1)  # noqa: B023
                 cookies, headers = identities.credentials(role)
                 response = case.call(headers={**(case.headers or {}), **headers},
                                      cookies={**(case.cookies or {}), **cookies})
-                for problem in problems_with(operation, response):
-                    key = (operation.label, response.status_code, problem)
-                    problems.setdefault(key, f"{role} {operation.label} -> {response.status_code}: {problem}; "
+                for problem in problems_with(operation, response):  # noqa: B023
+                    key = (operation.label, response.status_code, problem)  # noqa: B023
+                    problems.setdefault(key, f"{role} {operation.label} -> {response.status_code}: {problem}; "  # noqa: B023
                                              f"{case.as_curl_command()[:400]}")
             try:
                 run()

@@ -49,7 +49,7 @@ def test_meetup_fields_are_checked(as_role, city):
 def test_only_the_centres_organisers_and_admins_manage_a_meetup(as_role, city, app):
     meetup = announce(as_role("organiser"))
     with app.app_context():
-        other = Staff.register("other@test.fi", "Olga Other", Staff.ORGANISER, "correct horse battery staple",
+        Staff.register("other@test.fi", "Olga Other", Staff.ORGANISER, "correct horse battery staple",
                                verified_by=city["staff"]["admin"])
     stranger = as_role("visitor")
     stranger.login("other@test.fi")
