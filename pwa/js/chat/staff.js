@@ -21,7 +21,7 @@ function controls(state, act) {
   const slow = h('select', { id: 'chat-slow', class: 'input',
     onchange: (event) => act.moderate({ action: 'slow', seconds: Number(event.target.value) }) },
   SLOW_CHOICES.map((seconds) => h('option', { value: seconds }, seconds ? t('chat.slow_seconds', { seconds }) : t('chat.slow_off'))));
-  const close = h('button', { type: 'button', class: 'button button-danger',
+  const close = h('button', { type: 'button', class: 'button button-secondary chat-danger chat-end',
     onclick: () => act.confirmModerate({ action: 'close' }, t('chat.confirm_close'), t('chat.close_session')) }, t('chat.close_session'));
   const element = h('section', { class: 'card chat-controls', 'aria-labelledby': 'chat-controls-title' },
     h('h2', { id: 'chat-controls-title' }, t('chat.controls_title')),
