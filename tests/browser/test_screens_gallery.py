@@ -178,10 +178,19 @@ def save(page, who, name, width, lang, theme):
 
 
 def write_index():
+    """docs/screens/index.md: English light at the three widths side by side, then the other folders."""
     lines = ["# Screen gallery", "",
              "Every screen of Tuttu by who sees it, written by `tests/browser/test_screens_gallery.py` "
-             "(see its docstring for the command). Folders are `<language>-<theme>/<width>/`.", ""]
-    for folder in sorted(p for p in OUT.iterdir() if p.is_dir()):
+             "(its docstring has the command). Folders are `<language>-<theme>/<width>/`.", ""]
+    main = OUT / "en-light"
+    if main.is_dir():
+        lines += ["## English, light: 320 · 390 · 1280 px", "", "| screen | 320 px | 390 px | 1280 px |", "|---|---|---|---|"]
+        for shot in sorted((main / "390").glob("*.jpg")):
+            cells = [f'<img src="en-light/{w}/{shot.name}" width="{min(w, 390) // 2 if w < 1280 else 320}" alt="{shot.stem} at {w} px">'
+                     if (main / str(w) / shot.name).exists() else "" for w in SIZES]
+            lines.append(f"| {shot.stem} | " + " | ".join(cells) + " |")
+        lines.append("")
+    for folder in sorted(p for p in OUT.iterdir() if p.is_dir() and p.name != "en-light"):
         lines += [f"## {folder.name}", ""]
         for width in sorted((p for p in folder.iterdir() if p.is_dir()), key=lambda p: int(p.name)):
             shots = sorted(width.glob("*.jpg"))
