@@ -64,8 +64,9 @@ const REPORT_REASONS = ['personal', 'bullying', 'inappropriate', 'spam', 'other'
 
 /** Ask why a message is reported (a native modal dialog: focus kept inside, Esc closes); onSend(reason). */
 export function reportDialog(message, onSend) {
-  const choices = REPORT_REASONS.map((reason, i) => h('label', { class: 'choice' },
-    h('input', { type: 'radio', name: 'report-reason', value: reason, checked: i === 0 }),
+  // Nothing is chosen for the reporter: they pick the reason (Send waits until they do).
+  const choices = REPORT_REASONS.map((reason) => h('label', { class: 'choice' },
+    h('input', { type: 'radio', name: 'report-reason', value: reason }),
     h('span', {}, t(`chat.report_${reason}`))));
   const form = h('form', { method: 'dialog', class: 'chat-dialog-form' },
     h('h2', { id: 'chat-report-title' }, t('chat.report_title')),
@@ -75,11 +76,12 @@ export function reportDialog(message, onSend) {
       h('button', { type: 'submit', class: 'button', value: 'send' }, t('chat.report_send')),
       h('button', { type: 'submit', class: 'button button-secondary', value: 'cancel' }, t('shell.cancel'))));
   const dialog = h('dialog', { class: 'chat-dialog', 'aria-labelledby': 'chat-report-title' }, form);
+  const sendButton = form.querySelector('button[value="send"]');
+  sendButton.disabled = true;
+  form.addEventListener('change', () => { sendButton.disabled = !form.querySelector('input[name="report-reason"]:checked'); });
   dialog.addEventListener('close', () => {
-    if (dialog.returnValue === 'send') {
-      const picked = form.querySelector('input[name="report-reason"]:checked');
-      onSend(picked ? picked.value : 'other');
-    }
+    const picked = form.querySelector('input[name="report-reason"]:checked');
+    if (dialog.returnValue === 'send' && picked) onSend(picked.value);
     dialog.remove();
   });
   document.body.append(dialog);
