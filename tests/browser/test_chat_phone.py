@@ -67,6 +67,15 @@ def test_the_phone_chat_opens_at_the_newest_and_shows_at_least_8_messages(app, p
     tabbar = phone.locator(".tabbar").bounding_box()
     assert composer["y"] + composer["height"] <= tabbar["y"]
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    # Typing: a phone keyboard takes about 300 px; the tab bar steps aside and 4 messages still show.
+    phone.get_by_label("Your message").focus()
+    phone.set_viewport_size({"width": 390, "height": 844 - 300})
+    phone.evaluate("window.scrollTo({top: document.scrollingElement.scrollHeight, behavior: 'instant'})")
+    phone.wait_for_timeout(100)
+    assert phone.locator(".tabbar").is_hidden()
+    typing = phone.evaluate(FULLY_VISIBLE)
+    assert len(typing) >= 4, typing
     assert phone.console_errors == []
 
 
