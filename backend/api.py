@@ -133,6 +133,7 @@ RESPONSES = {
     ("GET", "/api/console/reports/sessions/<int:session_id>.csv"): {200: "text/csv"},
     ("GET", "/api/sectors"): {200: "application/geo+json", 304: None},
     ("POST", "/api/sectors/moves/seen"): {204: None},
+    ("POST", "/api/visits"): {204: None},
     ("POST", "/api/admin/sectors/import"): {201: JSON},
     ("POST", "/api/officers/me/photo"): {201: JSON},
     ("DELETE", "/api/officers/me/photo"): {204: None},
