@@ -14,6 +14,7 @@ import time
 import uuid
 
 from ..broker import get_broker
+from ..db import DATABASE_ERRORS, database_outage
 from ..models import ChatMessage, ChatSession
 from .frames import encode, stream_frame
 from .room import RoomMemory
@@ -378,6 +379,8 @@ class Hub:
                 self.tick(refresh)
                 if ticks % 5 == 0:
                     self.check_states()
+            except DATABASE_ERRORS as exc:          # an outage: one log line (db.database_outage), not one per tick
+                database_outage.failed(exc)
             except Exception:
                 log.exception("chat tick failed")
 
