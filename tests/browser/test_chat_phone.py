@@ -5,7 +5,7 @@ import pytest
 
 from backend.models.chat import ChatMessage, ChatSession
 from backend.models.people import Youth
-from tests.browser.helpers import join_as_youth, open_session, wait_live
+from tests.browser.helpers import join_as_youth, login_staff, open_session, wait_live
 
 PHONE = {"width": 390, "height": 844}
 CHATTER = ["hi", "is anyone here?", "hello from Kallio", "what time does it end", "lol same",
@@ -113,4 +113,26 @@ def test_a_reader_scrolled_up_gets_jump_to_latest_and_a_new_messages_line(app, p
     assert shown[0] == "How old do you have to be to work?"
     assert all(text.endswith("?") for text in shown)
     other_context.close()
+    assert phone.console_errors == []
+
+
+def test_a_host_on_a_phone_acts_from_a_sheet_above_the_composer_and_sees_the_result(app, phone, goto, as_role, city):
+    session = open_session(as_role)
+    seed_messages(app, session["id"], CHATTER[:10])
+    login_staff(phone, goto, city["staff"]["youth_worker"].email)
+    goto(phone, f"/chat/{session['id']}")
+    wait_live(phone)
+    tabs = phone.get_by_role("tablist").bounding_box()
+    assert tabs["height"] < 60                                         # one row of tabs
+    phone.get_by_role("tab", name="Chat").click()
+    newest = phone.locator("#chat-panel-stream .chat-message").last
+    newest.locator("summary", has_text="Actions").click()
+    sheet = newest.locator(".chat-menu-list")
+    for button in sheet.get_by_role("button").all():                   # every choice can be tapped: nothing over it
+        box = button.bounding_box()
+        hit = phone.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('button')?.textContent",
+                             [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+        assert hit == button.inner_text(), (hit, button.inner_text())
+    sheet.get_by_role("button", name="Mute 5 min").click()
+    assert "Muted until" in newest.locator(".chat-result").inner_text()  # the host sees it done
     assert phone.console_errors == []
