@@ -155,7 +155,9 @@ async def bench(args):
     redis = RedisServer().start()
     fresh_schema(database)
     deployment = Deployment(tempfile.mkdtemp(prefix="chat-failover-"), database, redis.url, "bench")
-    deployment.env.update(TUTTU_RATELIMIT="0", TUTTU_CHAT_SOCKETS_PER_ADDRESS="100000")
+    # every socket comes from 127.0.0.1 here: lift the per-address caps and join pacing meant for one browser
+    deployment.env.update(TUTTU_RATELIMIT="0", TUTTU_CHAT_SOCKETS_PER_ADDRESS="100000",
+                          TUTTU_CHAT_JOIN_BURST="100000", TUTTU_CHAT_JOINS_PER_SECOND="100000")
     deployment.seed()
     rows = []
     try:

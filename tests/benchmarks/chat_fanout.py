@@ -145,7 +145,8 @@ def run_server(kind, args):
     url = urls[0]
     env = {**os.environ, "TUTTU_INSTANCE_PATH": tmp, "TUTTU_PUBLIC_URL": url, "TUTTU_RATELIMIT": "0",
            "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.db"),
-           "TUTTU_CHAT_SOCKETS_PER_ADDRESS": str(args.clients + 100)}
+           "TUTTU_CHAT_SOCKETS_PER_ADDRESS": str(args.clients + 100),     # all from 127.0.0.1 here
+           "TUTTU_CHAT_JOIN_BURST": str(args.clients + 100), "TUTTU_CHAT_JOINS_PER_SECOND": "100000"}
     env.pop("REDIS_URL", None)
     redis_server = None
     if args.redis:
