@@ -11,7 +11,7 @@ index.md:
     TUTTU_GALLERY=full REQUIRE_BROWSER=1 .venv/bin/python -m pytest -p no:cacheprovider tests/browser/test_screens_gallery.py
 
 (TUTTU_GALLERY=shots writes only the committed subset: English light at the three widths, English
-dark and Ukrainian at 390 px.)
+dark and Ukrainian at 390 px; TUTTU_GALLERY_DIR=<folder> writes somewhere else than docs/screens.)
 """
 import os
 import re
@@ -24,7 +24,7 @@ from tests.browser.test_chat_phone import CHATTER, seed_messages
 from tests.meetups.helpers import announce
 
 MODE = os.environ.get("TUTTU_GALLERY", "")
-OUT = Path(__file__).resolve().parents[2] / "docs" / "screens"
+OUT = Path(os.environ.get("TUTTU_GALLERY_DIR") or Path(__file__).resolve().parents[2] / "docs" / "screens")
 SIZES = {320: 640, 390: 844, 1280: 800}
 LANGUAGES = ["en", "fi", "sv", "da", "uk"]
 
