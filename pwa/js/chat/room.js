@@ -36,8 +36,10 @@ export function youthRoom(view, session, me, { observer }) {
     if (state !== 'closed') return;
     if (box) box.disable(t('chat.error_closed'));
     if (!view.querySelector('.chat-after')) {
-      view.append(h('p', { class: 'chat-after' }, h('a', { href: '/answers', class: 'button button-secondary button-block' },
-        t('chat.archive_link'))));
+      const after = h('p', { class: 'chat-after' }, h('a', { href: '/answers', class: 'button button-secondary button-block' },
+        t('chat.archive_link')));
+      const dockNow = view.querySelector('.chat-dock');
+      if (dockNow) dockNow.before(after); else view.append(after);     // above the composer, not under it
     }
   };
   const header = sessionHeader(session, { onChange: (state) => stateChanged(state) });
@@ -215,6 +217,5 @@ function offerHelp(help, stream) {
   help.classList.add('chat-help-offered');
   help.open = true;
   help.querySelector('.chat-help-body').prepend(h('p', { class: 'chat-help-offer' }, t('chat.help_offered')));
-  help.scrollIntoView({ block: 'nearest' });     // it sits in the sticky bar: opening it is enough
   stream.announcer.now(t('chat.help_offered'));
 }
