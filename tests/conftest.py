@@ -14,14 +14,14 @@ os.environ.setdefault("TUTTU_PASSWORD_HASH", "pbkdf2:sha256:1000")   # cheap has
 
 
 def pytest_configure(config):
-    """TUTTU_TEST_CLOCK_SHIFT_DAYS=365 runs the suite with the process clock that many days ahead (CI does, to
-    prove that no test depends on today's date). Monotonic clocks are untouched; servers the tests start in
+    """TUTTU_TEST_CLOCK_SHIFT_DAYS=365.5 runs the suite with the process clock that many days ahead (CI does, to
+    prove that no test depends on the date or the time of day). Monotonic clocks are untouched; servers the tests start in
     other processes are not shifted, so CI runs this without tests/scale and tests/browser."""
     days = os.environ.get("TUTTU_TEST_CLOCK_SHIFT_DAYS")
     if days:
         import time_machine
         from datetime import datetime, timedelta, timezone
-        traveller = time_machine.travel(datetime.now(timezone.utc) + timedelta(days=int(days)), tick=True)
+        traveller = time_machine.travel(datetime.now(timezone.utc) + timedelta(days=float(days)), tick=True)
         traveller.start()
         config.add_cleanup(traveller.stop)
 
