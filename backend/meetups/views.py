@@ -1,8 +1,8 @@
 """Meetups for youth: browse upcoming ones, sign up, cancel, claim an offered place, my meetups.
 
-The organiser's side lives in backend/meetups_organiser.py, calendars in backend/calendar_feed.py,
-check-in codes in backend/meetup_tickets.py, the rules of places and the waitlist in
-backend/meetup_signups.py. Public functions other features may call:
+The organiser's side lives in organiser.py, calendars in calendar.py,
+check-in codes in tickets.py, the rules of places and the waitlist in
+signups.py (all in backend/meetups/). Public functions other features may call:
     upcoming_meetups(now, sector=None, kind=None, age=None, limit=20) -> list of summaries
     upcoming_in_sector(sector, limit=5) -> the same, for one sector (the sector page uses it)
 """

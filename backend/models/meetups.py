@@ -2,7 +2,7 @@
 
 Places are held by confirmed sign-ups and by offers (a waitlisted youth promoted into a freed place,
 who has until `claim_by` to take it). The waitlist is ordered by `arrival`, a per-meetup counter
-assigned while the meetup row is locked (see backend/meetup_signups.py).
+assigned while the meetup row is locked (see backend/meetups/signups.py).
 """
 import secrets
 

@@ -27,6 +27,7 @@ DEFAULTS = {
     "push.notify_meetup_promoted": "Good news: a place opened up for you at a meetup.",
     "push.notify_meetup_cancelled": "A meetup you signed up for was cancelled.",
     "push.notify_meetup_changed": "A meetup you signed up for has changed. Check the details.",
+    "push.notify_meetup_message": "The organiser of a meetup you signed up for sent a message. Open it in Tuttu.",
     "push.notify_test": "Notifications work. This is how Tuttu will remind you.",
 }
 

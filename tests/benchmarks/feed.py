@@ -1,7 +1,7 @@
 """Feed benchmark: seed 100,000 posts, 50 sectors and 20,000 youth with follows, then time the feed in-process.
 
-    /work/venv/bin/python tests/benchmarks/feed.py                       # SQLite in a temporary directory
-    /work/venv/bin/python tests/benchmarks/feed.py --database-url postgresql://postgres@127.0.0.1:5432/tuttu_bench
+    .venv/bin/python tests/benchmarks/feed.py                       # SQLite in a temporary directory
+    .venv/bin/python tests/benchmarks/feed.py --database-url postgresql://postgres@127.0.0.1:5432/tuttu_bench
     ... --posts 10000 --youth 2000 --samples 100     (quick run)     ... --explain   (query plans)
 
 Times the whole request through Flask (login cookie, follows lookup, the page query, JSON) for the first

@@ -1,8 +1,8 @@
 """Meetup sign-up burst: N youth sign up for one meetup at the same moment, over HTTP, against a live
 threaded server; prints latency (p50/p95/max), throughput and whether the outcome stayed exact.
 
-    /work/venv/bin/python tests/benchmarks/meetup_signups.py                 # SQLite in a temporary directory
-    /work/venv/bin/python tests/benchmarks/meetup_signups.py --database-url postgresql://postgres@127.0.0.1:5432/tuttu_bench
+    .venv/bin/python tests/benchmarks/meetup_signups.py                 # SQLite in a temporary directory
+    .venv/bin/python tests/benchmarks/meetup_signups.py --database-url postgresql://postgres@127.0.0.1:5432/tuttu_bench
     ... --youth 500 --places 10 --rounds 3
 
 Every request goes through the whole stack (session cookie, CSRF, validation, the locked transaction).

@@ -1,6 +1,6 @@
 """Benchmark: one session reminder fanned out to 100,000 subscriptions through the local push service.
 
-    /work/venv/bin/python tests/benchmarks/push_fanout.py [--subscriptions 100000] [--workers 1]
+    .venv/bin/python tests/benchmarks/push_fanout.py [--subscriptions 100000] [--workers 1]
         [--concurrency 32] [--database-url postgresql://...]
 
 5% of the endpoints are dead (410 Gone), 1% answer 429 with Retry-After: 2 once. The push service runs
