@@ -120,6 +120,7 @@ def load_config(instance: Path | None = None) -> dict:
         "CHAT_KEEP_DAYS": env_int("TUTTU_CHAT_KEEP_DAYS", 30),
         "CHAT_KEEP_HELD_DAYS": env_int("TUTTU_CHAT_KEEP_HELD_DAYS", 7),
         "CHAT_KEEP_CONCERN_DAYS": env_int("TUTTU_CHAT_KEEP_CONCERN_DAYS", 90),
+        "AUDIT_KEEP_DAYS": env_int("TUTTU_AUDIT_KEEP_DAYS", 730),
         # Rate limits follow the identity and the device first; a whole school class shares one address.
         "YOUTH_NEW_PER_DEVICE": env("TUTTU_YOUTH_NEW_PER_DEVICE", "10 per hour"),
         "YOUTH_NEW_PER_ADDRESS": env("TUTTU_YOUTH_NEW_PER_ADDRESS", "400 per 10 minutes; 1000 per day"),

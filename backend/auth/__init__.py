@@ -8,6 +8,9 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import generate_csrf
 from pydantic import EmailStr
 
+from huey import crontab
+
+from .. import tasks
 from ..api import Body, Line, api, json_body
 from ..db import db
 from ..errors import ApiError
@@ -15,6 +18,7 @@ from .handles import generate_handle, handle_problem
 from .limits import device_key, give_device_cookie, identity_key, no_device, setting
 from .logins import end_all_logins, end_logins, end_this_login, load_user, start_login
 from . import throttle
+from .retention import forget_unreachable_youth
 from ..models import AuditLog, Staff, Youth, utcnow
 from ..security import limiter
 
@@ -223,3 +227,4 @@ def init_app(app):
     login_manager.init_app(app)
     login_manager.session_protection = None
     app.register_blueprint(bp)
+    tasks.register_job("auth.forget_unreachable_youth", forget_unreachable_youth, crontab(hour="4", minute="10"))

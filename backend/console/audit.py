@@ -9,11 +9,18 @@ from pydantic import Field
 
 from ..api import Body, Line, api, query_args
 from ..auth import staff_required
-from ..models import AuditLog, Staff
+from ..models import AuditLog, Staff, utcnow
+from .settings import retention_days
 from ..clock import iso
 
 bp = Blueprint("console_audit", __name__)
 PAGE = 100
+
+
+def purge_old_audit(now=None) -> int:
+    """Retention: audit entries older than the keep period (AUDIT_KEEP_DAYS, or the console's value) go."""
+    days = retention_days("AUDIT_KEEP_DAYS")
+    return AuditLog.delete().where(AuditLog.created_at < (now or utcnow()) - timedelta(days=days)).execute()
 
 
 class AuditQuery(Body):

@@ -21,6 +21,7 @@ RETENTION = {   # setting -> (config key, default days, at least, at most)
     "chat_keep_held_days": ("CHAT_KEEP_HELD_DAYS", 7, 1, 90),
     "chat_keep_concern_days": ("CHAT_KEEP_CONCERN_DAYS", 90, 7, 730),
     "meetup_personal_data_days": ("MEETUP_PERSONAL_DATA_DAYS", 14, 1, 90),
+    "audit_keep_days": ("AUDIT_KEEP_DAYS", 730, 90, 3650),
 }
 
 
