@@ -49,6 +49,11 @@ function render(now) {
   if (!el) return;
   if (!next || now >= next.end.getTime()) { el.hidden = true; el.replaceChildren(); return; }
   const live = next.open || now >= next.start.getTime();
+  if (live && !navigator.onLine) {        // saved data says "live", but nobody can join without a connection
+    el.replaceChildren(h('span', { class: 'countdown countdown-offline' }, t('shell.countdown_offline')));
+    el.hidden = false;
+    return;
+  }
   const href = next.id ? `/chat/${encodeURIComponent(next.id)}` : '/chat';
   const when = formatDateTime(next.start);
   const link = live
@@ -79,5 +84,6 @@ export function startCountdown() {
   onLanguageChange(() => render(Date.now()));
   document.addEventListener('visibilitychange', () => { if (!document.hidden) load(); });
   window.addEventListener('online', load);
+  window.addEventListener('offline', () => render(Date.now()));
   return load();
 }

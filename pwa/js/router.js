@@ -130,7 +130,10 @@ async function render({ focus }) {
 function showFailure(view, err) {
   const expected = err && err.name === 'ApiError' && err.status >= 400 && err.status < 500;
   (expected ? console.warn : console.error)('screen failed', err);
-  const title = err && err.status === 404 ? t('shell.not_found_title') : t('shell.error_title');
+  const offline = (err && (err.status === 0 || err.code === 'offline')) || !navigator.onLine;
+  const title = err && err.status === 404 ? t('shell.not_found_title')
+    : offline ? t('shell.offline_title') : t('shell.error_title');
+  if (offline && !(err && err.name === 'ApiError')) err = { status: 0, code: 'offline' };  // e.g. a lazy module not yet saved
   view.replaceChildren(heading(title), errorState(err, () => refresh()));
 }
 

@@ -257,7 +257,7 @@ export function reportsPanel(state, act) {
   const render = () => {
     const reports = [...state.reports.values()];
     reconcile(list, reports.map((report) => ({
-      key: report.id, sig: `${Boolean(state.stream.find({ seq: report.seq }))}|${state.canModerate}`,
+      key: report.id, sig: `${Boolean(state.stream.find({ seq: report.seq }))}|${state.canModerate}|${report.count || 1}`,
       build: () => reportItem(report) })), cache);
     empty.hidden = reports.length > 0;
   };
@@ -267,6 +267,7 @@ export function reportsPanel(state, act) {
       return h('li', { class: 'card' },
         h('p', { class: 'chat-text' }, linkify(message.text || '')),
         h('p', {}, h('strong', {}, t('chat.report_reason_label')), ' ', reportReasonText(report.reason), ' · ', clock(report.ts)),
+        h('p', { class: 'muted report-count' }, tCount('chat.reported_by', report.count || 1)),
         state.canModerate && h('div', { class: 'actions' },
           h('button', { type: 'button', class: 'button button-danger', onclick: () => act.moderate({ action: 'delete', seq: report.seq }) }, t('chat.mod_delete')),
           h('button', { type: 'button', class: 'button button-secondary', onclick: () => act.moderate({ action: 'dismiss_report', report_id: report.id }) }, t('chat.mod_dismiss')),

@@ -3,8 +3,9 @@
 
 import { api } from '../api.js';
 import { t } from '../i18n.js';
-import { h, heading, emptyState, errorState, offlineNote, toast, announce, field } from '../ui.js';
-import { getMe } from '../session.js';
+import { h, heading, emptyState, errorState, errorMessage, offlineNote, toast, announce, field } from '../ui.js';
+import { refresh } from '../router.js';
+import { getMe, becomeYouth } from '../session.js';
 import { card, statusText } from './common.js';
 
 function calendarSection() {
@@ -32,8 +33,20 @@ function calendarSection() {
 export async function myMeetups(view, params, query, ctx) {
   view.append(heading(t('meetups.mine_title')));
   const me = await getMe();
-  if (me.kind !== 'youth') {
+  if (me.kind === 'staff') {
     view.append(emptyState(t('meetups.mine_youth_only'), null, h('a', { href: '/meetups', class: 'button' }, t('meetups.back_to_list'))));
+    return;
+  }
+  if (me.kind !== 'youth') {           // a visitor, e.g. right after "Erase me": a way to start again
+    const start = async (event) => {
+      event.target.disabled = true;
+      try { await becomeYouth(); toast(t('me.started')); refresh(); }
+      catch (err) { event.target.disabled = false; toast(errorMessage(err)); }
+    };
+    view.append(emptyState(t('meetups.mine_youth_only'), t('meetups.mine_start_body'),
+      h('p', { class: 'actions' },
+        h('button', { type: 'button', class: 'button', onclick: start }, t('me.start_anonymous')),
+        h('a', { href: '/meetups', class: 'button button-secondary' }, t('meetups.browse')))));
     return;
   }
   const data = await api.get('/api/meetups/mine', { signal: ctx.signal });
