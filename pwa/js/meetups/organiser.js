@@ -6,6 +6,8 @@ import { api } from '../api.js';
 import { t, formatDateTime, cityTimeZone } from '../i18n.js';
 import { h, heading, emptyState, errorMessage, toast, field, showFieldErrors } from '../ui.js';
 import { KINDS, kindLabel, languageName, when, placesText, refusal } from './common.js';
+import { getMe } from '../session.js';
+import { findSector, mapProjection, geometryPath, labelPoint } from '../sectors/geo.js';
 
 const LANGUAGE_CODES = ['fi', 'sv', 'en', 'da', 'uk', 'se', 'ru', 'so', 'ar', 'et'];
 
@@ -31,6 +33,133 @@ export async function organised(view, params, query, ctx) {
 
 function checkbox(name, value, label, checked) {
   return h('label', { class: 'choice' }, h('input', { type: 'checkbox', name, value, checked: !!checked }), h('span', {}, label));
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svg(tag, attrs = {}, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attrs)) if (value !== null && value !== undefined) el.setAttribute(name, String(value));
+  el.append(...children);
+  return el;
+}
+
+/**
+ * Where the meetup is: "Use the youth centre's place" (address and position of the organiser's centre) or a
+ * pin on the city's sector map (drawn from the cached GeoJSON: no tiles, no geocoding, nothing leaves the
+ * app). Tap or click sets the pin; on the keyboard the arrow keys move a cursor and Enter sets it. The pin
+ * writes the latitude/longitude fields, which stay typeable under "More details".
+ */
+function placePicker(form, sectors, centre) {
+  const el = form.elements;
+  const status = h('p', { class: 'muted', id: 'place-sector', role: 'status', 'aria-live': 'polite' });
+  const sectorId = h('input', { type: 'hidden', name: 'sector_id', value: '' });     // the pin's sector lists the meetup
+  const useCentre = centre && (centre.address || centre.latitude !== null) ? h('button', { type: 'button', class: 'button button-secondary' },
+    t('meetups.place_use_centre')) : null;
+  let map = null;
+  let showPin = () => {};
+  const numberAt = (name) => (el[name].value.trim() === '' ? null : Number(el[name].value));
+  const describe = () => {
+    const [lat, lon] = [numberAt('latitude'), numberAt('longitude')];
+    sectorId.value = '';
+    if (lat === null || lon === null || Number.isNaN(lat) || Number.isNaN(lon)) { status.textContent = t('meetups.place_none'); return null; }
+    const feature = sectors ? findSector(sectors, lon, lat) : null;
+    if (feature) sectorId.value = String(feature.properties.id);
+    status.textContent = feature ? t('meetups.place_in_sector', { name: feature.properties.name }) : t('meetups.place_outside');
+    return [lon, lat];
+  };
+  const setPosition = (lon, lat) => {
+    el.latitude.value = lat.toFixed(6);
+    el.longitude.value = lon.toFixed(6);
+    for (const name of ['latitude', 'longitude']) el[name].dispatchEvent(new Event('change', { bubbles: true }));
+    showPin(describe());
+  };
+  if (sectors && sectors.features && sectors.features.length) {
+    const projection = mapProjection(sectors, 1000);
+    // The projection is linear in each axis, so two projected points give the way back from the map to the earth.
+    const [x0, y0] = projection.project([0, 0]);
+    const [x1, y1] = projection.project([1, 1]);
+    const unproject = (x, y) => [(x - x0) / (x1 - x0), (y - y0) / (y1 - y0)];
+    map = svg('svg', { viewBox: `0 0 ${projection.width} ${projection.height}`, class: 'sector-map meetup-place-map', tabindex: 0,
+      role: 'application', 'aria-label': t('meetups.place_map_label'), 'aria-describedby': 'place-map-hint place-sector' });
+    for (const feature of sectors.features) {
+      const shape = svg('path', { d: geometryPath(feature.geometry, projection.project), class: 'sector-shape', 'fill-rule': 'evenodd',
+        'data-sector-id': feature.properties.id });
+      shape.append(svg('title', {}, feature.properties.name));
+      map.append(shape);
+    }
+    for (const feature of sectors.features) {
+      const point = labelPoint(feature.geometry);
+      if (!point) continue;
+      const [x, y] = projection.project(point);
+      map.append(svg('text', { x: x.toFixed(1), y: y.toFixed(1), class: 'sector-label', 'text-anchor': 'middle',
+        'dominant-baseline': 'middle', 'aria-hidden': 'true' }, feature.properties.name));
+    }
+    const pin = svg('circle', { r: 16, class: 'you-are-here meetup-pin', 'aria-hidden': 'true', visibility: 'hidden' });
+    const cursor = svg('circle', { r: 22, fill: 'none', stroke: 'currentColor', 'stroke-width': 5, 'stroke-dasharray': '8 6',
+      'pointer-events': 'none', 'aria-hidden': 'true', visibility: 'hidden', class: 'meetup-cursor' });
+    map.append(pin, cursor);
+    let cursorAt = null;
+    showPin = (here) => {
+      if (!here) { pin.setAttribute('visibility', 'hidden'); return; }
+      const [x, y] = projection.project(here);
+      pin.setAttribute('cx', x.toFixed(1));
+      pin.setAttribute('cy', y.toFixed(1));
+      pin.setAttribute('visibility', projection.contains(here[0], here[1]) ? 'visible' : 'hidden');
+    };
+    map.addEventListener('click', (event) => {
+      const matrix = map.getScreenCTM();
+      if (!matrix) return;
+      const point = new DOMPoint(event.clientX, event.clientY).matrixTransform(matrix.inverse());
+      const [lon, lat] = unproject(point.x, point.y);
+      cursorAt = [point.x, point.y];
+      setPosition(lon, lat);
+    });
+    const moveCursor = ([x, y]) => {
+      cursorAt = [Math.min(Math.max(x, 0), projection.width), Math.min(Math.max(y, 0), projection.height)];
+      cursor.setAttribute('cx', cursorAt[0].toFixed(1));
+      cursor.setAttribute('cy', cursorAt[1].toFixed(1));
+      cursor.setAttribute('visibility', 'visible');
+      const [lon, lat] = unproject(...cursorAt);
+      const feature = findSector(sectors, lon, lat);
+      status.textContent = t('meetups.place_cursor', { name: feature ? feature.properties.name : t('meetups.place_no_sector') });
+    };
+    const STEPS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    map.addEventListener('keydown', (event) => {
+      const step = STEPS[event.key];
+      if (step) {
+        event.preventDefault();
+        const start = cursorAt || (describe() ? projection.project(describe()) : [projection.width / 2, projection.height / 2]);
+        const size = (event.shiftKey ? 100 : 25);
+        moveCursor(cursorAt ? [start[0] + step[0] * size, start[1] + step[1] * size] : start);
+      } else if ((event.key === 'Enter' || event.key === ' ') && cursorAt) {
+        event.preventDefault();
+        setPosition(...unproject(...cursorAt));
+      }
+    });
+    map.addEventListener('blur', () => { cursor.setAttribute('visibility', 'hidden'); });
+  }
+  for (const name of ['latitude', 'longitude']) el[name].addEventListener('input', () => showPin(describe()));
+  if (useCentre) {
+    useCentre.addEventListener('click', () => {
+      if (centre.address) {
+        el.venue_address.value = centre.address;
+        el.venue_address.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+      if (!el.venue_name.value.trim()) {
+        el.venue_name.value = centre.name;
+        el.venue_name.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+      if (centre.latitude !== null && centre.longitude !== null) setPosition(centre.longitude, centre.latitude);
+      else status.textContent = t('meetups.place_centre_no_position');
+    });
+  }
+  showPin(describe());
+  return h('fieldset', { class: 'meetup-place' }, h('legend', {}, t('meetups.place_title')),
+    useCentre,
+    map ? h('p', { class: 'field-hint', id: 'place-map-hint' }, t('meetups.place_map_hint')) : null,
+    map ? h('div', { class: 'map-holder' }, map) : h('p', { class: 'muted' }, t('meetups.place_no_map')),
+    status, sectorId);
 }
 
 function meetupForm(m, officers) {
@@ -73,6 +202,7 @@ function meetupForm(m, officers) {
     text('venue_name', t('meetups.field_venue'), { required: true, maxlength: '160' }),
     text('venue_address', t('meetups.field_address'), { maxlength: '240' }),
     number('capacity', t('meetups.field_capacity'), '20', { min: '1', required: true }),
+    h('div', { class: 'meetup-place-slot' }),
     more,
     problem,
     h('button', { type: 'submit', class: 'button button-block' }, m ? t('meetups.save') : t('meetups.publish')));
@@ -129,6 +259,7 @@ function formBody(form, editing) {
     officer_ids: [...form.querySelectorAll('input[name="officer_ids"]:checked')].map((i) => Number(i.value)),
     languages: [...form.querySelectorAll('input[name="languages"]:checked')].map((i) => i.value),
   };
+  if (el.sector_id && el.sector_id.value) body.sector_id = Number(el.sector_id.value);
   const missing = {};
   for (const name of ['title', 'venue_name', 'starts_at', 'ends_at', 'capacity']) if (body[name] === null || body[name] === '') missing[name] = t('meetups.error_required');
   if (!body.languages.length) body.languages = ['fi'];
@@ -138,10 +269,16 @@ function formBody(form, editing) {
 
 export async function editScreen(view, { id }, query, ctx) {
   const editing = id !== undefined;
-  const [m, officers] = await Promise.all([
+  const [m, officers, sectors, me, centres] = await Promise.all([
     editing ? api.get(`/api/meetups/${encodeURIComponent(id)}`, { signal: ctx.signal }) : null,
-    api.get('/api/meetups/officers', { signal: ctx.signal })]);
+    api.get('/api/meetups/officers', { signal: ctx.signal }),
+    api.get('/api/sectors', { signal: ctx.signal }).catch(() => null),       // no map offline-uncached: typing still works
+    getMe().catch(() => ({})),
+    api.get('/api/youth-centres', { signal: ctx.signal }).catch(() => ({ youth_centres: [] }))]);
   const { form, problem } = meetupForm(m, officers.items);
+  const centreId = (m && m.youth_centre && m.youth_centre.id) || me.youth_centre_id;
+  const centre = centres.youth_centres.find((c) => c.id === centreId) || null;
+  form.querySelector('.meetup-place-slot').replaceWith(placePicker(form, sectors, centre));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     problem.hidden = true;
