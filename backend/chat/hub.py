@@ -15,7 +15,7 @@ import uuid
 
 from ..broker import get_broker
 from ..db import DATABASE_ERRORS, database_outage
-from ..models import ChatMessage, ChatSession
+from ..models import ChatMessage, ChatSession, SessionPresence
 from .frames import encode, stream_frame
 from .room import RoomMemory
 from .store import db_connection
@@ -25,6 +25,7 @@ NODE = f"{os.getpid()}-{uuid.uuid4().hex[:6]}"
 PRESENCE_EVERY = 1.0        # seconds between presence broadcasts of a changed room
 PRESENCE_REFRESH = 4.0      # every node re-announces its counts this often
 PRESENCE_STALE = 12.0       # a node silent this long no longer counts (a killed process fades within 15 s)
+PEAKS_EVERY = 5.0           # seconds between writes of a room's risen presence peaks (plus one when it empties)
 TALLY = {"participant": "participants", "observer": "observers", "staff": "staff"}
 
 
@@ -170,12 +171,18 @@ class Room:
         self.sent_presence = None
         self.dirty = True
         self.state = None                # last clock state seen (scheduled/lobby/open/closed)
+        self.peaks = dict.fromkeys(SessionPresence.PEAKS, 0)     # the session's presence at most, as seen here
+        self.youth_seen = set()          # youth ids held while the room is open (memory only; only the count is stored)
+        self.peaks_written, self.peaks_at = dict(self.peaks), 0.0
         self.token = hub.broker.subscribe(f"chat:{session_id}", self.on_envelope)
 
     def enter(self, conn):
         if conn not in self.connections:
             self.connections.add(conn)
             self.tally[TALLY.get(conn.role, "staff")] += 1
+            if conn.role == "participant" and conn.youth_id is not None:
+                self.youth_seen.add(conn.youth_id)
+            self.note_peaks(self.presence())
         self.dirty = True
 
     def leave(self, conn):
@@ -195,6 +202,31 @@ class Room:
                 for key in total:
                     total[key] += counts.get(key, 0)
         return total
+
+    # --- presence peaks (for the session report) -------------------------------------------------------
+    def note_peaks(self, total: dict):
+        """Raise the remembered peaks to the presence `total` (every node's sockets); memory only."""
+        seen = {"peak_observers": total["observers"], "peak_participants": total["participants"],
+                "peak_staff": total["staff"], "peak_total": sum(total.values()),
+                "distinct_participants": len(self.youth_seen)}
+        for name, value in seen.items():
+            if value > self.peaks[name]:
+                self.peaks[name] = value
+
+    def write_peaks(self, force=False):
+        """Store risen peaks (SessionPresence.record keeps the highest of every process): at most every
+        PEAKS_EVERY seconds, or now when `force` (the room empties). A database outage only skips a write."""
+        peaks = dict(self.peaks)
+        if peaks == self.peaks_written or not (force or time.monotonic() - self.peaks_at >= PEAKS_EVERY):
+            return
+        self.peaks_at = time.monotonic()
+        try:
+            with db_connection():
+                SessionPresence.record(self.session_id, peaks)
+        except DATABASE_ERRORS as exc:
+            database_outage.failed(exc)
+            return
+        self.peaks_written = peaks
 
     # --- from the broker ---------------------------------------------------------------------------
     def on_envelope(self, env):
@@ -334,6 +366,7 @@ class Hub:
                 self.rooms.pop(room.session_id, None)
         if emptied:
             self.control(room.session_id, control="presence", node=self.node, counts=room.counts())
+            room.write_peaks(force=True)
 
     def observers(self, session_id) -> int:
         """Observer sockets of a session in this process (the cap per session counts these)."""
@@ -406,6 +439,8 @@ class Hub:
             if room.dirty or refresh:
                 self.control(room.session_id, control="presence", node=self.node, counts=room.counts())
             total = room.presence()
+            room.note_peaks(total)
+            room.write_peaks()
             if total != room.sent_presence:
                 room.sent_presence = total
                 room.fan_out("all", None, 0, encode({"type": "presence", **total}))

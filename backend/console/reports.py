@@ -1,12 +1,12 @@
 """Reports: what the service achieves, in counts only (nothing that identifies a youth).
 
-Per chat session: young people who wrote, messages, questions asked / answered / held by a rule (word or
-personal detail, not mere pre-moderation) / rejected, messages
-marked "may need help", the median time to a first answer, reminders sent and delivered. Over time (the last
-12 months): visitors (each browser counts itself once a month and sends nothing that identifies it),
-sessions, answers published, meetup sign-ups, attendance and no-shows per month; posts and
-followers per sector. Each as JSON (for the charts and their tables) and as CSV.
-Live presence (observers, peak concurrency) is not stored by the chat, so it is not reported here.
+Per chat session: presence (the most observers, participants, staff and people in all connected at once,
+and how many different young people joined, as the chat hub stored them in SessionPresence), young people
+who wrote, messages, questions asked / answered / held by a rule (word or personal detail, not mere
+pre-moderation) / rejected, messages marked "may need help", the median time to a first answer, reminders
+sent and delivered. Over time (the last 12 months): visitors (each browser counts itself once a month and
+sends nothing that identifies it), sessions, answers published, meetup sign-ups, attendance and no-shows
+per month; posts and followers per sector. Each as JSON (for the charts and their tables) and as CSV.
 """
 import csv
 import io
@@ -21,7 +21,7 @@ from ..auth import staff_required
 from ..chat.moderation import flag_reason
 from ..errors import ApiError
 from ..models import (Answer, ChatMessage, ChatSession, Delivery, Follow, Meetup, MonthlyVisits, Notification, Post,
-                      Sector, Signup, Staff, utcnow)
+                      Sector, SessionPresence, Signup, Staff, utcnow)
 from ..security import csrf, limiter
 from ..clock import iso
 
@@ -46,6 +46,7 @@ def session_report(session: ChatSession) -> dict:
     return {
         "id": session.id, "title": session.title, "starts_at": iso(session.starts_at), "ends_at": iso(session.ends_at),
         "state": session.state(),
+        "presence": SessionPresence.of(session.id),
         "counts": {
             "participants_writing": youth.select(fn.COUNT(ChatMessage.youth.distinct())).scalar() or 0,
             "youth_messages": youth.count(),
@@ -152,7 +153,7 @@ def report_session(session_id):
 def report_session_csv(session_id):
     """One session's report as CSV."""
     report = session_report(reported_session(session_id))
-    rows = [["measure", "value"], *report["counts"].items(),
+    rows = [["measure", "value"], *report["presence"].items(), *report["counts"].items(),
             ["median_seconds_to_first_answer", report["median_seconds_to_first_answer"] if
              report["median_seconds_to_first_answer"] is not None else ""]]
     return csv_response(rows, f"tuttu-session-{session_id}.csv")

@@ -4,7 +4,7 @@ from .places import Sector, SectorMap, SectorPostcode, SectorRetirement, YouthCe
 from .people import AuditLog, Staff, Youth
 from .feed import Follow, Post
 from .chat import (Answer, ChatMessage, ChatSchedule, ChatSession, MeToo, Report, SafeguardingConcern,
-                   Sanction, SessionStaff)
+                   Sanction, SessionPresence, SessionStaff)
 from .meetups import CalendarFeed, Meetup, MeetupMessage, MeetupOfficer, Signup
 from .push import Delivery, Notification, PushSubscription
 from .maps import SectorMove
@@ -15,6 +15,7 @@ ALL_MODELS = [
     Sector, SectorPostcode, YouthCentre, Staff, Youth, AuditLog,
     Follow, Post,
     ChatSchedule, ChatSession, SessionStaff, ChatMessage, MeToo, Answer, Report, Sanction, SafeguardingConcern,
+    SessionPresence,
     Meetup, MeetupOfficer, Signup, MeetupMessage, CalendarFeed,
     PushSubscription, Notification, Delivery,
     SectorMap, SectorRetirement, SectorMove,

@@ -1,7 +1,7 @@
 """The Monday chat: the weekly schedule, sessions, messages, answers and moderation records."""
 from datetime import timedelta
 
-from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn)
+from peewee import EXCLUDED, BooleanField, Case, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn
 
 from ..db import db, is_postgres
 from .base import BaseModel, JSONField, utcnow
@@ -206,3 +206,40 @@ class SafeguardingConcern(BaseModel):
 def write_transaction():
     """A transaction that takes the write lock at once on SQLite (no upgrade deadlocks)."""
     return db.atomic() if is_postgres() else db.atomic(lock_type="IMMEDIATE")
+
+
+class SessionPresence(BaseModel):
+    """How many were connected to a session at most, by role: counts only, nothing that identifies anyone.
+
+    Written by the chat hub (chat/hub.py) when a peak rises, at most every few seconds per room, and once more
+    when a room empties. Each process sees the whole session's presence (every node announces its counts), so
+    each writes its own view of the peaks and the row keeps the highest any process saw (`record` never
+    lowers a value). `distinct_participants` is the number of different young people whose sockets one
+    process held while its room was open: a lower bound when a session is spread over processes or a room
+    closed and opened again (no youth ids are stored to merge them).
+    """
+    session = ForeignKeyField(ChatSession, unique=True, backref="presence_peaks", on_delete="CASCADE")
+    peak_observers = IntegerField(default=0)
+    peak_participants = IntegerField(default=0)
+    peak_staff = IntegerField(default=0)
+    peak_total = IntegerField(default=0)
+    distinct_participants = IntegerField(default=0)
+    updated_at = DateTimeField(default=utcnow)
+
+    PEAKS = ("peak_observers", "peak_participants", "peak_staff", "peak_total", "distinct_participants")
+
+    @classmethod
+    def record(cls, session_id: int, peaks: dict):
+        """Raise the stored peaks of a session to `peaks` where higher (one statement, safe across processes)."""
+        values = {name: int(peaks.get(name, 0)) for name in cls.PEAKS}
+        now = utcnow()
+        update = {getattr(cls, name): Case(None, [(getattr(cls, name) < getattr(EXCLUDED, name), getattr(EXCLUDED, name))],
+                                           getattr(cls, name)) for name in cls.PEAKS}
+        update[cls.updated_at] = now
+        (cls.insert(session=session_id, updated_at=now, **values)
+         .on_conflict(conflict_target=[cls.session], update=update).execute())
+
+    @classmethod
+    def of(cls, session_id) -> dict:
+        row = cls.get_or_none(cls.session == session_id)
+        return {name: getattr(row, name) if row else 0 for name in cls.PEAKS}

@@ -65,6 +65,22 @@ export async function reportsScreen(view, params, query, ctx) {
 const MEASURES = ['participants_writing', 'youth_messages', 'questions_asked', 'questions_answered', 'answers_published',
   'questions_held', 'questions_rejected', 'may_need_help', 'reminders_sent', 'reminders_delivered'];
 
+const PEAKS = ['peak_participants', 'peak_observers', 'peak_staff', 'peak_total'];
+
+/** The most people connected at once, by role, and how many different young people joined (counts only). */
+function presenceSection(presence) {
+  const rows = [...PEAKS, 'distinct_participants'].map((key) => ({ key, value: presence[key] }));
+  return section('presence', t('reports.presence'),
+    barChart({ title: t('reports.presence'), labels: PEAKS.map((key) => t(`reports.${key}`)),
+      series: [{ name: t('reports.presence'), values: PEAKS.map((key) => presence[key]) }],
+      summary: rows.map((row) => `${t(`reports.${row.key}`)}: ${row.value}`).join(', ') }),
+    table(t('reports.presence'), [
+      { label: t('reports.measure'), render: (row) => t(`reports.${row.key}`) },
+      { key: 'value', label: t('reports.value'), numeric: true },
+    ], rows),
+    h('p', { class: 'muted' }, t('reports.presence_peaks_note')));
+}
+
 function duration(seconds) {
   if (seconds === null || seconds === undefined) return t('reports.no_answers');
   const minutes = Math.floor(seconds / 60);
@@ -83,13 +99,13 @@ export async function sessionReportScreen(view, params, query, ctx) {
       barChart({ title: t('reports.questions'), labels: questions.map((key) => t(`reports.${key}`)),
         series: [{ name: t('reports.questions'), values: questions.map((key) => report.counts[key]) }],
         summary: questions.map((key) => `${t(`reports.${key}`)}: ${report.counts[key]}`).join(', ') })),
+    presenceSection(report.presence),
     section('counts', t('reports.counts'),
       table(t('reports.counts'), [
         { label: t('reports.measure'), render: (row) => t(`reports.${row.key}`) },
         { key: 'value', label: t('reports.value'), numeric: true },
       ], [...MEASURES.map((key) => ({ key, value: report.counts[key] })),
         { key: 'median_time', value: duration(report.median_seconds_to_first_answer) }]),
-      h('p', {}, h('a', { class: 'button button-secondary', href: `/api/console/reports/sessions/${report.id}.csv`, download: `tuttu-session-${report.id}.csv` }, t('console.csv'))),
-      h('p', { class: 'muted' }, t('reports.presence_note'))),
+      h('p', {}, h('a', { class: 'button button-secondary', href: `/api/console/reports/sessions/${report.id}.csv`, download: `tuttu-session-${report.id}.csv` }, t('console.csv')))),
     h('p', {}, h('a', { href: '/console/reports' }, t('reports.back'))));
 }
