@@ -95,8 +95,8 @@ function placePicker(form, sectors, centre) {
       map.append(svg('text', { x: x.toFixed(1), y: y.toFixed(1), class: 'sector-label', 'text-anchor': 'middle',
         'dominant-baseline': 'middle', 'aria-hidden': 'true' }, feature.properties.name));
     }
-    const pin = svg('circle', { r: 16, class: 'you-are-here meetup-pin', 'aria-hidden': 'true', visibility: 'hidden' });
-    const cursor = svg('circle', { r: 22, fill: 'none', stroke: 'currentColor', 'stroke-width': 5, 'stroke-dasharray': '8 6',
+    const pin = svg('circle', { r: 24, class: 'you-are-here meetup-pin', 'aria-hidden': 'true', visibility: 'hidden' });
+    const cursor = svg('circle', { r: 34, fill: 'none', stroke: 'currentColor', 'stroke-width': 5, 'stroke-dasharray': '8 6',
       'pointer-events': 'none', 'aria-hidden': 'true', visibility: 'hidden', class: 'meetup-cursor' });
     map.append(pin, cursor);
     let cursorAt = null;
