@@ -215,7 +215,8 @@ class Room:
 
     def write_peaks(self, force=False):
         """Store risen peaks (SessionPresence.record keeps the highest of every process): at most every
-        PEAKS_EVERY seconds, or now when `force` (the room empties). A database outage only skips a write."""
+        PEAKS_EVERY seconds, or now when `force` (the room empties). A database outage only delays a write; it
+        never stops the presence broadcast or a socket's leaving."""
         peaks = dict(self.peaks)
         if peaks == self.peaks_written or not (force or time.monotonic() - self.peaks_at >= PEAKS_EVERY):
             return
@@ -226,6 +227,8 @@ class Room:
         except DATABASE_ERRORS as exc:
             database_outage.failed(exc)
             return
+        except Exception:            # e.g. the session was deleted: give these values up, once
+            log.exception("chat room %s could not store its presence peaks", self.session_id)
         self.peaks_written = peaks
 
     # --- from the broker ---------------------------------------------------------------------------
