@@ -38,3 +38,17 @@ def test_a_session_with_peers_coming_and_going_reports_its_peaks(chat, as_role):
     csv = worker.get(f"/api/console/reports/sessions/{chat.id}.csv").get_data(as_text=True).splitlines()
     assert "peak_observers,3" in csv and "peak_participants,3" in csv and "peak_total,6" in csv
     assert "distinct_participants,4" in csv and "participants_writing,0" in csv
+
+
+def test_peaks_count_the_sockets_of_other_processes(chat, as_role):
+    """Every process announces its counts on the broker; a room's peaks are of the whole session."""
+    worker = as_role("admin")
+    here = [chat.youth(), chat.observer()]
+    hub.control(chat.id, control="presence", node="another-process",
+                counts={"participants": 4, "observers": 10, "staff": 2})
+    hub.tick()
+    for peer in here:
+        peer.leave()
+    presence = worker.get(f"/api/console/reports/sessions/{chat.id}").json["presence"]
+    assert presence == {"peak_observers": 11, "peak_participants": 5, "peak_staff": 2, "peak_total": 18,
+                        "distinct_participants": 1}     # different young people: those this process held
