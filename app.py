@@ -2,7 +2,7 @@
 import argparse
 
 if __name__ == "__main__":
-    from gevent import monkey      # the embedded server runs gevent: patch before anything imports ssl/socket
+    from gevent import monkey  # the embedded server runs gevent: patch before anything imports ssl/socket
     monkey.patch_all()
 
 from backend import create_app  # noqa: E402

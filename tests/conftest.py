@@ -19,8 +19,9 @@ def pytest_configure(config):
     other processes are not shifted, so CI runs this without tests/scale and tests/browser."""
     days = os.environ.get("TUTTU_TEST_CLOCK_SHIFT_DAYS")
     if days:
-        import time_machine
         from datetime import datetime, timedelta, timezone
+
+        import time_machine
         traveller = time_machine.travel(datetime.now(timezone.utc) + timedelta(days=float(days)), tick=True)
         traveller.start()
         config.add_cleanup(traveller.stop)

@@ -6,21 +6,20 @@ from flask import Blueprint, current_app, jsonify
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import generate_csrf
-from pydantic import EmailStr
-
 from huey import crontab
+from pydantic import EmailStr
 
 from .. import tasks
 from ..api import Body, Line, api, json_body
 from ..db import db
 from ..errors import ApiError
+from ..models import AuditLog, Staff, Youth, utcnow
+from ..security import limiter
+from . import throttle
 from .handles import generate_handle, handle_problem
 from .limits import device_key, give_device_cookie, identity_key, no_device, setting
 from .logins import end_all_logins, end_logins, end_this_login, load_user, start_login
-from . import throttle
 from .retention import forget_unreachable_youth
-from ..models import AuditLog, Staff, Youth, utcnow
-from ..security import limiter
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()

@@ -8,8 +8,19 @@ import uuid
 from peewee import IntegrityError
 
 from ..db import db
-from ..models import (Answer, AuditLog, ChatMessage, ChatSession, MeToo, Report, SafeguardingConcern, Sanction,
-                      SessionStaff, Staff, utcnow)
+from ..models import (
+    Answer,
+    AuditLog,
+    ChatMessage,
+    ChatSession,
+    MeToo,
+    Report,
+    SafeguardingConcern,
+    Sanction,
+    SessionStaff,
+    Staff,
+    utcnow,
+)
 from ..models.chat import write_transaction
 from . import frames as F
 from .frames import FrameError

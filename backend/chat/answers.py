@@ -1,7 +1,7 @@
 """The answer archive: published answer cards, searchable, without any handle."""
 from typing import Literal
 
-from flask import jsonify
+from flask import Blueprint, jsonify
 from pydantic import Field
 
 from ..api import Body, Line, api, json_body, query_args
@@ -9,7 +9,6 @@ from ..auth import current_staff, staff_required
 from ..db import db
 from ..errors import ApiError
 from ..models import Answer, Staff
-from flask import Blueprint
 from .search import publish_answer, search, unpublish_answer
 
 bp = Blueprint("chat_answers", __name__)

@@ -5,8 +5,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
 from ..api import Line, Text, field_errors
-from .moderation import flag_reason
 from ..clock import iso
+from .moderation import flag_reason
 
 CID = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
 

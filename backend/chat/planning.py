@@ -4,9 +4,9 @@ from zoneinfo import ZoneInfo
 
 from peewee import IntegrityError
 
+from ..clock import city_zone, iso
 from ..db import db
 from ..models import ChatMessage, ChatSchedule, ChatSession, SessionStaff, Staff, utcnow
-from ..clock import city_zone, iso
 
 PLAN_DAYS = 14
 

@@ -1,7 +1,7 @@
 """The weekly schedule (city time): admins and youth workers edit the slots."""
 import re
 
-from flask import current_app, jsonify
+from flask import Blueprint, current_app, jsonify
 from pydantic import Field, field_validator
 
 from ..api import Body, Line, api, json_body
@@ -9,7 +9,6 @@ from ..auth import current_staff, staff_required
 from ..db import db
 from ..errors import ApiError
 from ..models import AuditLog, ChatSchedule, Staff
-from flask import Blueprint
 from .planning import default_slot, replan_slot
 
 bp = Blueprint("chat_schedule", __name__)

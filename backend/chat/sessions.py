@@ -2,20 +2,19 @@
 import secrets
 from datetime import datetime, timedelta, timezone
 
-from flask import jsonify, request
+from flask import Blueprint, jsonify, request
 from pydantic import Field
 
 from ..api import Body, Line, Text, api, json_body
 from ..auth import current_staff, current_youth, identity_key, staff_required, youth_required
 from ..auth.limits import setting
+from ..clock import iso
 from ..db import db
 from ..errors import ApiError
 from ..models import AuditLog, ChatMessage, ChatSession, SafeguardingConcern, SessionStaff, Staff, utcnow
 from ..models.chat import write_transaction
 from ..security import limiter
-from flask import Blueprint
 from .actions import announce
-from ..clock import iso
 from .hub import hub
 from .moderation import flag_reason, hold_reason
 from .planning import next_session, plan_sessions, session_payload, session_state_frame

@@ -9,9 +9,9 @@ from pydantic import Field
 
 from ..api import Body, Line, api, query_args
 from ..auth import staff_required
+from ..clock import iso
 from ..models import AuditLog, Staff, utcnow
 from .settings import retention_days
-from ..clock import iso
 
 bp = Blueprint("console_audit", __name__)
 PAGE = 100

@@ -12,10 +12,10 @@ from functools import wraps
 import pyotp
 import segno
 import webauthn
-from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
-from webauthn.helpers.structs import PublicKeyCredentialDescriptor
 from flask import Blueprint, Response, jsonify, request, session
 from flask_login import current_user
+from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
+from webauthn.helpers.structs import PublicKeyCredentialDescriptor
 
 from ..api import Body, Line, api, json_body
 from ..clock import iso
@@ -273,7 +273,9 @@ def _pending_staff():
 
 def _finish_login(staff):
     from datetime import timedelta
+
     from flask import current_app
+
     from ..auth import me_payload, start_login
     from ..auth.throttle import set_known_device
     session.pop(PENDING_KEY, None)

@@ -8,8 +8,19 @@ from peewee import fn
 from ..api import api
 from ..auth import current_staff, staff_required
 from ..clock import iso
-from ..models import (Answer, ChatMessage, ChatSession, Follow, Invite, Meetup, MeetupOfficer, Post, Signup, Staff,
-                      utcnow)
+from ..models import (
+    Answer,
+    ChatMessage,
+    ChatSession,
+    Follow,
+    Invite,
+    Meetup,
+    MeetupOfficer,
+    Post,
+    Signup,
+    Staff,
+    utcnow,
+)
 
 bp = Blueprint("console_home", __name__)
 

@@ -19,11 +19,25 @@ from peewee import fn
 from ..api import api
 from ..auth import staff_required
 from ..chat.moderation import flag_reason
-from ..errors import ApiError
-from ..models import (Answer, ChatMessage, ChatSession, Delivery, Follow, Meetup, MonthlyVisits, Notification, Post,
-                      Sector, SessionPresence, Signup, Staff, utcnow)
-from ..security import csrf, limiter
 from ..clock import iso
+from ..errors import ApiError
+from ..models import (
+    Answer,
+    ChatMessage,
+    ChatSession,
+    Delivery,
+    Follow,
+    Meetup,
+    MonthlyVisits,
+    Notification,
+    Post,
+    Sector,
+    SessionPresence,
+    Signup,
+    Staff,
+    utcnow,
+)
+from ..security import csrf, limiter
 
 bp = Blueprint("console_reports", __name__)
 READERS = (Staff.ADMIN, Staff.YOUTH_WORKER)

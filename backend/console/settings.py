@@ -132,7 +132,7 @@ def save_word_list(lang):
         Setting.put(f"wordlist.flag.{lang}", clean(body.flag), current_staff())
         AuditLog.record(current_staff(), "settings.word_list", language=lang, hold=len(clean(body.hold)),
                         flag=len(clean(body.flag)))
-    from ..chat.moderation import forget_city_words      # this process at once; others within 30 s
+    from ..chat.moderation import forget_city_words  # this process at once; others within 30 s
     forget_city_words()
     return jsonify(settings_payload())
 

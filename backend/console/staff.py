@@ -7,11 +7,11 @@ from pydantic import EmailStr, Field
 
 from ..api import Body, Line, api, json_body, query_args
 from ..auth import current_staff, staff_required
+from ..clock import iso
 from ..db import db
 from ..errors import ApiError
 from ..models import AuditLog, Invite, Sector, Staff, StaffFactor, YouthCentre, utcnow
 from ..security import limiter
-from ..clock import iso
 from .factors import has_factor, require_recent_factor, reset_factor_of
 
 bp = Blueprint("console_staff", __name__)

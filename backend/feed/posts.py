@@ -10,10 +10,10 @@ from ..api import Body, Line, Text, api, json_body
 from ..auth import staff_required
 from ..db import db
 from ..errors import ApiError
-from .images import ImageRefused, delete_post_image, save_post_image
 from ..models import AuditLog, Staff, utcnow
 from ..models.feed import Post
 from ..security import limiter
+from .images import ImageRefused, delete_post_image, save_post_image
 
 bp = Blueprint("posts", __name__)
 log = logging.getLogger(__name__)
@@ -179,6 +179,7 @@ def media(name):
 def demo_image(seed: int) -> bytes:
     """A small generated picture (sky, hills, sun) so demo posts carry a real image through the pipeline."""
     import io
+
     from PIL import Image, ImageDraw
     picture = Image.new("RGB", (1200, 800), (120 + seed * 20 % 100, 180, 230))
     draw = ImageDraw.Draw(picture)

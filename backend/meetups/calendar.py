@@ -12,9 +12,9 @@ from icalendar import Calendar, Event, vGeo
 
 from ..api import api
 from ..auth import youth_required
+from ..clock import city_zone
 from ..db import db
 from ..errors import ApiError
-from ..clock import city_zone
 from ..models import CalendarFeed, ChatSession, Meetup, Signup, utcnow
 
 bp = Blueprint("calendar_feed", __name__)

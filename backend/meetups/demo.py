@@ -1,8 +1,8 @@
 """Demo meetups: a youth-centre evening next week and a summer camp that needs a guardian's consent."""
 from datetime import datetime, time, timedelta, timezone
 
-from ..demo import DemoCity
 from ..clock import city_zone
+from ..demo import DemoCity
 from ..models import Meetup, MeetupOfficer
 
 

@@ -5,8 +5,8 @@ from typing import Literal
 from pydantic import Field
 
 from ..api import Body, Line, Text
-from ..errors import ApiError
 from ..clock import city_time, to_utc
+from ..errors import ApiError
 from ..models import Meetup, MeetupOfficer, Sector, Staff, YouthCentre
 
 Kind = Literal[Meetup.KINDS]

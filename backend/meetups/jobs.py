@@ -10,10 +10,10 @@ import logging
 
 from flask import current_app
 
-from .signups import keep_waitlists_moving, purge_personal_data
 from ..models import Setting
 from ..models.base import utcnow
 from ..tasks import in_app_context
+from .signups import keep_waitlists_moving, purge_personal_data
 
 log = logging.getLogger(__name__)
 

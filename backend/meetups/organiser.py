@@ -12,14 +12,14 @@ from pydantic import model_validator
 
 from ..api import Body, Line, Text, api, json_body
 from ..auth import staff_required
+from ..clock import city_time
 from ..db import db
 from ..errors import ApiError
+from ..models import AuditLog, Meetup, MeetupMessage, Signup, Staff, utcnow
 from .forms import MeetupChanges, NewMeetup, apply, set_officers
 from .payloads import attendee, detail, summary
 from .signups import cancel_meetup, decide, locked_meetup, offer_free_places, tell
 from .tickets import check_in
-from ..clock import city_time
-from ..models import AuditLog, Meetup, MeetupMessage, Signup, Staff, utcnow
 
 bp = Blueprint("meetups_organiser", __name__)
 MANAGERS = (Staff.ORGANISER, Staff.ADMIN)

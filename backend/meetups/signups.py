@@ -12,9 +12,9 @@ from datetime import timedelta
 
 from ..db import db, is_postgres
 from ..errors import ApiError
-from .times import city_text
 from ..models import Meetup, Signup
 from ..models.meetups import new_ticket
+from .times import city_text
 
 log = logging.getLogger(__name__)
 

@@ -15,13 +15,13 @@ from flask_login import current_user
 from pydantic import AfterValidator, EmailStr, Field
 
 from ..api import Body, Line, api, json_body, query_args
-from ..errors import ApiError
 from ..auth import current_staff, current_youth, youth_required
+from ..errors import ApiError
+from ..models import Meetup, Signup, utcnow
+from ..security import limiter
 from .payloads import detail, my_signup, summary
 from .signups import Entry, cancel_signup, claim_offer, sign_up
 from .tickets import qr_svg
-from ..models import Meetup, Signup, utcnow
-from ..security import limiter
 
 bp = Blueprint("meetups", __name__)
 

@@ -1,15 +1,25 @@
 """The domain model. Each feature owns its module; ALL_MODELS is the schema in dependency order."""
 from .base import BaseModel, JSONField, utcnow
-from .places import Sector, SectorMap, SectorPostcode, SectorRetirement, YouthCentre
-from .people import AuditLog, Staff, Youth
-from .feed import Follow, Post
-from .chat import (Answer, ChatMessage, ChatSchedule, ChatSession, MeToo, Report, SafeguardingConcern,
-                   Sanction, SessionPresence, SessionStaff)
-from .meetups import CalendarFeed, Meetup, MeetupMessage, MeetupOfficer, Signup
-from .push import Delivery, Notification, PushSubscription
-from .maps import SectorMove
-from .logins import Login, LoginFailure
+from .chat import (
+                   Answer,
+                   ChatMessage,
+                   ChatSchedule,
+                   ChatSession,
+                   MeToo,
+                   Report,
+                   SafeguardingConcern,
+                   Sanction,
+                   SessionPresence,
+                   SessionStaff,
+)
 from .console import CentreRetirement, Invite, MonthlyVisits, RecoveryCode, Setting, StaffFactor, StaffPasskey
+from .feed import Follow, Post
+from .logins import Login, LoginFailure
+from .maps import SectorMove
+from .meetups import CalendarFeed, Meetup, MeetupMessage, MeetupOfficer, Signup
+from .people import AuditLog, Staff, Youth
+from .places import Sector, SectorMap, SectorPostcode, SectorRetirement, YouthCentre
+from .push import Delivery, Notification, PushSubscription
 
 ALL_MODELS = [
     Sector, SectorPostcode, YouthCentre, Staff, Youth, AuditLog,

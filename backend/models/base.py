@@ -7,8 +7,6 @@ from ..clock import utcnow
 from ..db import db
 
 
-
-
 class JSONField(TextField):
     """JSON stored as text: portable across SQLite and PostgreSQL."""
 

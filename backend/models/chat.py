@@ -3,10 +3,10 @@ from datetime import timedelta
 
 from peewee import EXCLUDED, BooleanField, Case, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn
 
+from ..clock import iso
 from ..db import db, is_postgres
 from .base import BaseModel, JSONField, utcnow
 from .people import Staff, Youth
-from ..clock import iso
 
 LOBBY_MINUTES = 15
 

@@ -2,13 +2,11 @@
 
 from peewee import JOIN, BooleanField, Check, DateTimeField, ForeignKeyField, TextField
 
+from ..clock import iso
 from ..db import db, is_postgres
 from .base import BaseModel, JSONField
 from .people import Staff, Youth
 from .places import Sector
-from ..clock import iso
-
-
 
 
 class Follow(BaseModel):

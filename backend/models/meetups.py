@@ -6,8 +6,17 @@ assigned while the meetup row is locked (see backend/meetups/signups.py).
 """
 import secrets
 
-from peewee import (JOIN, BooleanField, CharField, DateTimeField, FloatField, ForeignKeyField, IntegerField,
-                    TextField, fn)
+from peewee import (
+    JOIN,
+    BooleanField,
+    CharField,
+    DateTimeField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+    fn,
+)
 
 from .base import BaseModel, utcnow
 from .people import Staff, Youth

@@ -5,8 +5,7 @@ it is sent, so each is sent at most once even with two workers or a restart in t
 """
 from datetime import datetime, timedelta
 
-from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField,
-                    fn)
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn
 
 from .base import BaseModel, JSONField, utcnow
 from .people import Staff, Youth

@@ -17,12 +17,12 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from peewee import JOIN, Value
 
+from ..clock import city_time
 from ..db import db, is_postgres
 from ..models.base import utcnow
 from ..models.push import Delivery, Notification, PushSubscription, quiet_hours_end
-from .texts import render_payload
 from .sender import OutgoingPush, PushSender, VapidKeys
-from ..clock import city_time
+from .texts import render_payload
 
 log = logging.getLogger(__name__)
 UTC = ZoneInfo("UTC")

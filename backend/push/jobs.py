@@ -9,14 +9,13 @@
 import logging
 from datetime import timedelta
 
-
 from ..models.base import utcnow
 from ..models.chat import ChatSession
 from ..models.meetups import Meetup, Signup
 from ..models.push import LEAD_TIMES, Notification, PushSubscription
-from .notify import notify_meetup, notify_session_reminder
-from .delivery import deliver_due, drop_stuck, next_due
 from ..tasks import huey, schedule_job
+from .delivery import deliver_due, drop_stuck, next_due
+from .notify import notify_meetup, notify_session_reminder
 
 log = logging.getLogger(__name__)
 

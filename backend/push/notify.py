@@ -17,12 +17,12 @@ from datetime import timedelta
 
 from peewee import IntegrityError
 
+from ..clock import city_time
 from ..db import db
 from ..models.base import utcnow
 from ..models.feed import Follow
 from ..models.push import LEAD_TIMES, Notification, PushSubscription
 from ..tasks import huey, run_job
-from ..clock import city_time
 from .delivery import enqueue
 
 POST_TTL = timedelta(days=2)

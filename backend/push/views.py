@@ -11,16 +11,16 @@ from pydantic import ConfigDict, Field, ValidationError, field_validator
 from ..api import DELETE_BODIES, Body, api, field_errors, json_body, query_args
 from ..auth import identity_key, staff_required
 from ..auth.limits import setting
+from ..clock import iso
 from ..db import db
 from ..errors import ApiError
 from ..models.chat import ChatSession
 from ..models.push import Delivery, Notification, PushSubscription
-from .notify import notify_test
-from .texts import LANGUAGES
-from .delivery import vapid_keys
-from .sender import EndpointRefused, check_endpoint
 from ..security import limiter
-from ..clock import iso
+from .delivery import vapid_keys
+from .notify import notify_test
+from .sender import EndpointRefused, check_endpoint
+from .texts import LANGUAGES
 
 bp = Blueprint("push", __name__)
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"

@@ -29,8 +29,8 @@ def test_youth_login_cookie_lasts_at_most_30_days(client):
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     import re
-    from email.utils import parsedate_to_datetime
     from datetime import datetime, timezone
+    from email.utils import parsedate_to_datetime
     expires = parsedate_to_datetime(re.search(r"Expires=([^;]+)", cookie).group(1))
     assert (expires - datetime.now(timezone.utc)).days <= 30
 

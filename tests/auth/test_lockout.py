@@ -55,8 +55,9 @@ def test_delays_grow_and_tell_when_to_try_again(city, new_client):
             waits.append(int(response.headers["Retry-After"]))
             assert response.json["error"]["code"] == "too_many_attempts"
     assert waits and all(w >= 1 for w in waits)
-    from backend.models.logins import LoginFailure
     from datetime import timedelta
+
+    from backend.models.logins import LoginFailure
     # after the wait the next failure blocks for longer than the one before
     LoginFailure.update(blocked_until=None).execute()
     first = attacker.login("officer@test.fi", "again")
@@ -106,6 +107,7 @@ def test_an_unknown_email_is_counted_the_same(city, new_client):
 
 def test_counters_are_kept_for_a_day_only(city, new_client):
     from datetime import timedelta
+
     from backend.models import utcnow
     from backend.models.logins import LoginFailure
     attacker = from_address(new_client())

@@ -57,6 +57,7 @@ def test_one_device_cannot_make_identity_after_identity(app):
 
 def test_ask_ahead_is_limited_per_youth_not_per_address(app, city):
     from datetime import timedelta
+
     from backend.models import ChatSession, utcnow
     session = ChatSession.create(title="Chat", starts_at=utcnow() + timedelta(days=1),
                                  ends_at=utcnow() + timedelta(days=1, hours=1))

@@ -49,8 +49,8 @@ def worker(name, config, concurrency, results):
     """One delivery worker process: send what is due until nothing is queued."""
     os.environ["TUTTU_PUSH_CONCURRENCY"] = str(concurrency)
     from backend import create_app
-    from backend.push.delivery import deliver_due, next_due, sender
     from backend.clock import utcnow
+    from backend.push.delivery import deliver_due, next_due, sender
     app = create_app(config)
     totals = {}
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -72,8 +72,8 @@ def worker(name, config, concurrency, results):
 
 def setup(args, base, config):
     from backend import create_app
-    from backend.models import ChatSession, PushSubscription
     from backend.clock import utcnow
+    from backend.models import ChatSession, PushSubscription
     app = create_app(config)
     started = time.time()
     browsers = []

@@ -6,8 +6,14 @@ import re
 
 import pytest
 
-from tests.browser.helpers import (enter_as_staff, join_as_youth, open_session, stream_texts, switch_to_open_mode,
-                          wait_live)
+from tests.browser.helpers import (
+    enter_as_staff,
+    join_as_youth,
+    open_session,
+    stream_texts,
+    switch_to_open_mode,
+    wait_live,
+)
 
 PHONE = {"width": 360, "height": 640}
 LAPTOP = {"width": 1280, "height": 800}

@@ -1,8 +1,7 @@
 """The chat connection module (pwa/js/chat/socket.js) in a real Chromium against the live server:
 backoff with jitter, de-duplication by seq, and a server-side drop healed by itself with ?since=."""
-from tests.browser.helpers import enter_as_staff, open_session, stream_texts, wait_live
-
 from backend.chat.hub import hub
+from tests.browser.helpers import enter_as_staff, open_session, stream_texts, wait_live
 
 
 def test_backoff_doubles_with_jitter_and_is_capped(page, goto):

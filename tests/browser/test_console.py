@@ -295,6 +295,7 @@ def test_an_officer_adds_a_passkey_and_logs_in_with_it(browser, city, live_serve
 
 def test_admin_imports_sectors_after_seeing_what_changes(city, context, page, goto, axe):
     import json
+
     from backend.models import Sector
     from tests.browser.helpers import login_staff
 

@@ -118,6 +118,7 @@ def test_service_worker_shows_a_pushed_notification_with_its_link(page, goto, sh
 
 def test_staff_see_the_next_chats_reminder_figures(app, page, goto, city, context, browser_subscription, push_service):
     from datetime import timedelta
+
     from backend.models import ChatSession, utcnow
     from backend.push.notify import notify_session_reminder
     from tests.support import PASSWORD

@@ -63,8 +63,8 @@ def test_a_page_the_worker_cannot_serve_shows_the_offline_page(page, context, go
 
 
 def test_deep_links_load_directly(app, city, page, goto):
-    from backend.models import Meetup
     from backend.clock import utcnow
+    from backend.models import Meetup
     start = utcnow() + timedelta(days=3)
     with app.app_context():
         meetup = Meetup.create(title="Floorball night", kind="sports", venue_name="Kupla", starts_at=start,
@@ -240,8 +240,8 @@ def no_weekly_chat(app):
 
 
 def chat_session(app, starts_in, minutes=120):
-    from backend.models import ChatSession
     from backend.clock import utcnow
+    from backend.models import ChatSession
     no_weekly_chat(app)
     start = utcnow() + starts_in
     with app.app_context():
@@ -373,6 +373,7 @@ def test_home_greets_a_returning_youth_by_nickname_and_goes_straight_to_the_news
 
 def test_images_seen_once_still_show_offline(app, page, context, goto, shell):
     from pathlib import Path
+
     from PIL import Image
     folder = Path(app.config["MEDIA_PATH"]) / "posts"
     folder.mkdir(parents=True, exist_ok=True)
@@ -406,6 +407,7 @@ def test_no_screen_scrolls_sideways_on_a_phone_in_long_languages(page, goto, she
 def test_times_are_shown_in_the_city_time_zone_wherever_the_phone_is(app, browser, live_server, shell):
     from datetime import datetime, timezone
     from zoneinfo import ZoneInfo
+
     from backend.models import ChatSession
     no_weekly_chat(app)
     start = (datetime.now(timezone.utc) + timedelta(days=3)).replace(hour=14, minute=0, second=0, microsecond=0)

@@ -1,7 +1,6 @@
 """Helpers for chat tests: people in a session without sockets (the hub is plain Python)."""
 import json
 
-
 from backend.chat import actions, dispatch
 from backend.chat.hub import Connection, hub
 

@@ -230,6 +230,7 @@ def test_answer_rows_copy_the_question_without_a_handle(chat):
 
 def test_sockets_are_told_when_the_clock_opens_the_session(chat):
     from datetime import timedelta
+
     from backend.models import utcnow
     watcher = chat.observer()
     session = chat.session()

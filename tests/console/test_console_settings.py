@@ -3,7 +3,6 @@ from datetime import timedelta
 
 from backend.models import AuditLog, Meetup, Setting, Signup, Staff, YouthCentre, utcnow
 
-
 # --- youth centres --------------------------------------------------------------------------------
 
 def test_admin_creates_edits_and_retires_a_youth_centre(app, city, as_role, client):

@@ -201,8 +201,9 @@ def test_cli_verify_and_deactivate_are_audited(app, city, runner):
 
 
 def test_deactivation_closes_the_staff_members_chat_socket_at_once(app, city, as_role):
-    from datetime import timedelta
     import time
+    from datetime import timedelta
+
     from backend.db import db
     from backend.models import ChatSession
     from tests.chat.helpers import Peer, reset_hub

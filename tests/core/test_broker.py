@@ -1,7 +1,6 @@
 """Fan-out between processes: in-process by default, Redis pub/sub when REDIS_URL is set."""
 import threading
 
-
 from backend.broker import LocalBroker, RedisBroker
 from tests.support import redis_url
 

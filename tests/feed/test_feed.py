@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from backend.models import Youth, utcnow
-from backend.models.places import SectorRetirement
 from backend.models.feed import Follow, Post
+from backend.models.places import SectorRetirement
 
 T0 = utcnow() - timedelta(days=1)
 

@@ -3,10 +3,10 @@ from datetime import datetime, timedelta
 
 from icalendar import Calendar
 
+from backend.clock import utcnow
 from backend.db import db
 from backend.meetups.tickets import checkin_token
 from backend.models import ChatSession, Signup
-from backend.clock import utcnow
 from tests.meetups.helpers import GUARDIAN, announce, sign_up
 
 

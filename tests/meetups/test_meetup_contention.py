@@ -7,11 +7,11 @@ import pytest
 import requests
 from werkzeug.serving import make_server
 
+from backend.clock import utcnow
 from backend.db import db
+from backend.errors import ApiError
 from backend.meetups.signups import Entry, cancel_signup, claim_offer, keep_waitlists_moving, sign_up
 from backend.models import Meetup, Notification, Signup, Youth
-from backend.clock import utcnow
-from backend.errors import ApiError
 
 YOUTH = 200
 PLACES = 10

@@ -2,7 +2,6 @@
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-
 from backend.models import ChatSession
 
 HELSINKI = ZoneInfo("Europe/Helsinki")

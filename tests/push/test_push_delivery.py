@@ -10,9 +10,9 @@ import pytest
 
 from backend.db import db
 from backend.models import Delivery, Follow, Post, PushSubscription, Youth
-from backend.push.notify import notify_followers_of_post, notify_meetup
 from backend.push.delivery import MAX_ATTEMPTS, claim, deliver_batch, deliver_due, drop_stuck, sender
 from backend.push.jobs import current_lead, purge_old, schedule_reminders
+from backend.push.notify import notify_followers_of_post, notify_meetup
 from tests.push.helpers import monday_session, next_monday, subscribe
 
 MIN = timedelta(minutes=1)
@@ -282,8 +282,8 @@ def test_retention_removes_old_notifications_and_long_dead_subscriptions(job, as
 @pytest.mark.parametrize("lang", ["en", "fi", "sv", "da", "uk"])
 def test_every_notification_text_fits_and_is_generic(lang):
     from backend.models import Notification
-    from backend.push.texts import DEFAULTS, render_payload
     from backend.push.sender import MAX_PAYLOAD
+    from backend.push.texts import DEFAULTS, render_payload
     for key in DEFAULTS:
         note = Notification(id=2 ** 31, message=key, params={"time": "16:00"}, url="/meetups/2147483647",
                             topic="meetup-2147483647")

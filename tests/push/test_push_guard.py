@@ -8,6 +8,7 @@ import pytest
 from backend.push.sender import EndpointRefused, OutgoingPush, PushSender, VapidKeys, check_endpoint
 from tests.push.pushservice import PushService
 
+
 class NamedPushService(PushService):
     """The local push service known by a name only our test resolver knows (push.test)."""
 

@@ -6,8 +6,16 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from backend.push.sender import (JWT_LIFETIME, MAX_PAYLOAD, OutgoingPush, PushSender, VapidKeys, VapidSigner,
-                                 origin_of, parse_retry_after)
+from backend.push.sender import (
+    JWT_LIFETIME,
+    MAX_PAYLOAD,
+    OutgoingPush,
+    PushSender,
+    VapidKeys,
+    VapidSigner,
+    origin_of,
+    parse_retry_after,
+)
 from tests.push.pushservice import PushService
 
 
