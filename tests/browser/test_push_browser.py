@@ -117,17 +117,21 @@ def test_service_worker_shows_a_pushed_notification_with_its_link(page, goto, sh
 
 
 def test_staff_see_the_next_chats_reminder_figures(app, page, goto, city, context, browser_subscription, push_service):
-    from datetime import timedelta
+    from datetime import datetime, time, timedelta, timezone
 
     from backend.models import ChatSession, utcnow
     from backend.push.notify import notify_session_reminder
+    from tests.push.helpers import HELSINKI
     from tests.support import PASSWORD
     youth = push_service.subscribe()
     PushSubscription.create(endpoint=youth["endpoint"], p256dh=youth["keys"]["p256dh"], auth=youth["keys"]["auth"])
     session = ChatSession.create(title="Monday chat", starts_at=utcnow() + timedelta(minutes=50),
                                  ends_at=utcnow() + timedelta(minutes=170))
+    # sent at the last noon in the city (before now): outside quiet hours whatever the hour the test runs at
+    local_now = datetime.now(HELSINKI)
+    noon = datetime.combine(local_now.date() - timedelta(days=local_now.hour < 12), time(12), HELSINKI)
     with app.app_context():
-        notify_session_reminder(session, "hour")
+        notify_session_reminder(session, "hour", now=noon.astimezone(timezone.utc).replace(tzinfo=None))
     token = context.request.get("/api/csrf").json()["csrf_token"]
     login = context.request.post("/api/auth/login", headers={"X-CSRF-Token": token, "Origin": app.config["LIVE_SERVER_URL"]},
                                  data={"email": city["staff"]["youth_worker"].email, "password": PASSWORD})
