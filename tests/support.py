@@ -71,3 +71,36 @@ class ApiClient:
         assert response.status_code == 201, response.json
         self._token = None
         return response.json
+
+
+def import_cycles(edges: dict, label=lambda node: node) -> list[list]:
+    """Import cycles in a module graph {module: [modules it imports]}: every strongly connected component
+    with more than one module, or a module importing itself (Tarjan's algorithm; the graphs are small)."""
+    index, low, stack, on_stack, cycles, counter = {}, {}, [], set(), [], [0]
+
+    def visit(node):
+        index[node] = low[node] = counter[0]
+        counter[0] += 1
+        stack.append(node)
+        on_stack.add(node)
+        for target in edges.get(node, ()):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1 or node in edges.get(node, ()):
+                cycles.append(sorted(label(m) for m in component))
+
+    for node in sorted(edges):
+        if node not in index:
+            visit(node)
+    return cycles

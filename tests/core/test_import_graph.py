@@ -3,6 +3,8 @@ in a loop, and no import is hidden inside a function to dodge one (every import 
 import ast
 from pathlib import Path
 
+from tests.support import import_cycles
+
 BACKEND = Path(__file__).resolve().parents[2] / "backend"
 
 
@@ -38,42 +40,10 @@ def import_graph() -> dict[str, set[str]]:
     return graph
 
 
-def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Strongly connected components with more than one module (Tarjan)."""
-    index, low, stack, on_stack, result, counter = {}, {}, [], set(), [], [0]
-
-    def visit(node):
-        index[node] = low[node] = counter[0]
-        counter[0] += 1
-        stack.append(node)
-        on_stack.add(node)
-        for nxt in graph.get(node, ()):
-            if nxt not in index:
-                visit(nxt)
-                low[node] = min(low[node], low[nxt])
-            elif nxt in on_stack:
-                low[node] = min(low[node], index[nxt])
-        if low[node] == index[node]:
-            component = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.append(member)
-                if member == node:
-                    break
-            if len(component) > 1:
-                result.append(sorted(component))
-
-    for node in sorted(graph):
-        if node not in index:
-            visit(node)
-    return result
-
-
 def test_the_backend_has_no_import_cycle():
-    cycles = find_cycles(import_graph())
+    cycles = import_cycles(import_graph())
     assert not cycles, f"import cycles in backend/ (move what both need into a module both import): {cycles}"
 
 
 def test_the_cycle_finder_finds_a_cycle_through_three_modules():
-    assert find_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert import_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]

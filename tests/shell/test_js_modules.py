@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import import_cycles
+
 PWA = Path(__file__).resolve().parents[2] / "pwa"
 JS = PWA / "js"
 
@@ -55,35 +57,8 @@ def name(path):
 
 
 def find_cycles(edges):
-    """Every strongly connected component with more than one module (or a module importing itself)."""
-    index, low, stack, on_stack, cycles, counter = {}, {}, [], set(), [], [0]
-
-    def visit(node):                              # Tarjan's algorithm (recursive: the graph is small)
-        index[node] = low[node] = counter[0]
-        counter[0] += 1
-        stack.append(node)
-        on_stack.add(node)
-        for target in edges.get(node, ()):
-            if target not in index:
-                visit(target)
-                low[node] = min(low[node], low[target])
-            elif target in on_stack:
-                low[node] = min(low[node], index[target])
-        if low[node] == index[node]:
-            component = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.append(member)
-                if member == node:
-                    break
-            if len(component) > 1 or node in edges.get(node, ()):
-                cycles.append(sorted(name(m) for m in component))
-
-    for node in sorted(edges):
-        if node not in index:
-            visit(node)
-    return cycles
+    """Import cycles among pwa/js modules, by their names."""
+    return import_cycles(edges, label=name)
 
 
 def reachable(roots, edges):
