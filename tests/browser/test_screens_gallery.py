@@ -102,8 +102,17 @@ PROBLEMS = r"""() => {
   return problems;
 }"""
 
-COVERED = r"""(edge) => {
+COVERED = r"""async (edge) => {
   // 3. At the top and at the bottom of the page nothing a person can use lies under a sticky or fixed bar.
+  // Scroll there and wait until the page holds still (a late layout may move it) before looking.
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  const target = () => (edge === 'top' ? 0 : document.scrollingElement.scrollHeight);
+  for (let tries = 0, last = -1; tries < 10; tries++) {
+    window.scrollTo({ top: target(), behavior: 'instant' });
+    await frame();
+    if (window.scrollY === last) break;
+    last = window.scrollY;
+  }
   const bars = [...document.querySelectorAll('.app-header, .tabbar, .chat-bar, .chat-dock')]
     .filter((bar) => bar.getBoundingClientRect().height > 0);
   const vh = window.innerHeight;
@@ -226,11 +235,7 @@ def test_every_screen_fits_at_every_size(who, browser, live_server, city, data, 
             else:
                 page.wait_for_timeout(60)
             where = f"{who} {name} {width}px {lang} {theme}"
-            page.evaluate("window.scrollTo({top: 0, behavior: 'instant'})")
-            found = page.evaluate(PROBLEMS) + page.evaluate(COVERED, "top")
-            page.evaluate("window.scrollTo({top: document.scrollingElement.scrollHeight, behavior: 'instant'})")
-            page.wait_for_timeout(50)
-            found += page.evaluate(COVERED, "bottom")
+            found = page.evaluate(COVERED, "top") + page.evaluate(PROBLEMS) + page.evaluate(COVERED, "bottom")
             if lang == "en" and theme == "light":
                 found += page.evaluate(TOAST)
             if shoot:
