@@ -21,6 +21,7 @@ def init_app(app):
     for module in (sessions, schedule, answers, ws):
         app.register_blueprint(module.bp)
     ws.sock.init_app(app)
+    app.wsgi_app = app.extensions["chat_join_gate"] = budget.JoinGate(app)
     get_broker().on_reconnect(hub.catch_up_all_rooms)     # after a Redis outage, rooms fill their gaps
     tasks.register_job("chat.purge", purge_chat, crontab(minute="17"))
     tasks.register_job("chat.plan_sessions", plan_sessions_job, crontab(minute="*/30"))

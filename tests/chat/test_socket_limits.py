@@ -280,3 +280,32 @@ def test_sockets_opened_from_one_address_are_paced(live):
     time.sleep(0.6)
     joined(live)                                      # the bucket refilled
     still_open(first[0])
+
+
+def test_joins_take_turns_and_a_socket_gives_its_turn_back_once_welcomed(live):
+    live["app"].config.update(CHAT_JOINS_AT_ONCE=1)
+    first = joined(live)
+    second = joined(live)                             # the first is still open: its turn ended with its welcome
+    refused = connect(live, query="?as=participant")  # a refused join gives its turn back too
+    assert json.loads(refused.recv())["code"] == "login_required"
+    joined(live)
+    still_open(first)
+    still_open(second)
+
+
+def test_a_join_that_waits_too_long_for_its_turn_is_told_to_come_back(live):
+    live["app"].config.update(CHAT_JOINS_AT_ONCE=1)
+    gate = live["app"].extensions["chat_join_gate"]
+    joined(live)
+    gate.wait = 0.3
+    gate.slots.acquire()                              # a join that does not finish holds the only turn
+    try:
+        with pytest.raises(websocket.WebSocketBadStatusException) as busy:
+            connect(live)
+        assert busy.value.status_code == 503 and busy.value.resp_headers["retry-after"] == "2"
+        plain = requests.get(live["ws"].replace("ws:", "http:"), headers={"Upgrade": "websocket", "Origin": live["base"]})
+        assert plain.status_code == 503 and plain.json()["error"]["code"] == "busy"
+        assert requests.get(live["base"] + "/api/config").status_code == 200     # the rest of the app does not wait
+    finally:
+        gate.slots.release()
+    joined(live)
