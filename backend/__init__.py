@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for feature in FEATURES:
         feature.init_app(app)
     api_conventions.init_app(app)   # after the features: the OpenAPI document lists their routes
+    security.trust_proxy(app)       # outermost WSGI layer
     upgrade()
     tasks.bind_app(app)
     return app

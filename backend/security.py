@@ -69,10 +69,6 @@ def init_app(app):
             "socket_connect_timeout": 1, "socket_timeout": 2,
             "key_prefix": (app.config.get("REDIS_PREFIX") or "tuttu:") + "limits"})   # keys "<prefix>limits:..."
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    if app.config.get("PROXY_FIX"):
-        hops = int(app.config["PROXY_FIX"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-
     @app.before_request
     def _refuse_cross_site():
         if request.method in UNSAFE_METHODS and not request_origin_allowed(app):
@@ -95,6 +91,14 @@ def init_app(app):
                             "interest-cohort": "()"},
     )
     limiter.init_app(app)
+
+
+def trust_proxy(app):
+    """Behind a reverse proxy (TUTTU_PROXY_FIX hops): the client's address and scheme from its headers. The
+    outermost WSGI layer, so every layer inside (the chat's JoinGate too) sees the client, not the proxy."""
+    if app.config.get("PROXY_FIX"):
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _csrf_response():

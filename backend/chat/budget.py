@@ -11,6 +11,8 @@ Client addresses are kept only as a hash, only in memory, only while a socket is
 report window).
 """
 import hashlib
+import json
+import math
 import threading
 import time
 
@@ -100,23 +102,43 @@ class JoinRate:
 
 
 class JoinGate:
-    """WSGI middleware: at most CHAT_JOINS_AT_ONCE chat sockets (paths under /ws/) between their first byte
-    of Flask and the end of their welcome at once, per process. The rest wait here, not runnable, so the
-    worker's loop keeps turning for the sockets already in: at 16:00, 2,000 phones joining at once cost
-    the same CPU but no longer hold up the messages sent meanwhile (tests/benchmarks/chat_storm.py: p99
-    of those messages 1.2 s without the gate, 0.25 s with it). A join that waits longer than `wait`
-    seconds gets 503 with Retry-After; the PWA reconnects with backoff. The socket route calls
-    environ["tuttu.joined"]() once its welcome is out; the end of the request releases the slot
-    otherwise (a refused or failed join)."""
+    """WSGI middleware in front of the socket route (paths under /ws/), before any of Flask's work:
+
+    1. the address's caps: sockets opened per second (JoinRate) and open at once (SocketCount); over
+       either, 429 with Retry-After at the cost of a few dict lookups, so 1,000 sockets from one address
+       cost the room little (tests/benchmarks/chat_abuse.py);
+    2. turns: at most CHAT_JOINS_AT_ONCE sockets between here and the end of their welcome at once, per
+       process. The rest wait, not runnable, so the worker's loop keeps turning for the sockets already
+       in: at 16:00, 2,000 phones joining at once cost the same CPU but no longer hold up the messages
+       sent meanwhile (tests/benchmarks/chat_storm.py: their p99 1.2 s without turns, 0.25-0.39 s with
+       them). A join that waits longer than `wait` seconds gets 503 with Retry-After.
+    The socket route calls environ["tuttu.joined"]() once its welcome is out; the end of the request
+    gives the turn back otherwise (a refused or failed join), and the address's place when it closes.
+    The PWA reconnects with backoff after a 429 or 503. Needs the client's address in REMOTE_ADDR:
+    ProxyFix, where configured, wraps the app outside this (create_app).
+    """
 
     def __init__(self, app, wait=15.0):
         self.app, self.inner, self.wait = app, app.wsgi_app, wait
         self.lock = threading.Lock()
-        self.slots = None                 # made on the first join, from the app's setting (0: no gate)
+        self.slots = None                 # made on the first join, from the app's setting (0: no turns)
 
     def __call__(self, environ, start_response):
         if not environ.get("PATH_INFO", "").startswith("/ws/"):
             return self.inner(environ, start_response)
+        config = self.app.config
+        address = address_key(environ.get("REMOTE_ADDR"))
+        wait = joins_by_address.take(address, config["CHAT_JOIN_BURST"], config["CHAT_JOINS_PER_SECOND"])
+        if wait is not None or not sockets_by_address.enter(address, config["CHAT_SOCKETS_PER_ADDRESS"]):
+            return refuse(start_response, "429 Too Many Requests", "rate_limited",
+                          "Too many chat connections from this address just now.", max(1, math.ceil(wait or 1)))
+        try:
+            environ["tuttu.chat_address"] = address
+            return self._take_turn(environ, start_response)
+        finally:
+            sockets_by_address.leave(address)
+
+    def _take_turn(self, environ, start_response):
         if self.slots is None:
             with self.lock:
                 if self.slots is None:
@@ -125,9 +147,8 @@ class JoinGate:
         if self.slots is False:
             return self.inner(environ, start_response)
         if not self.slots.acquire(timeout=self.wait):
-            start_response("503 Service Unavailable", [("Content-Type", "application/json"), ("Retry-After", "2")])
-            return [b'{"error": {"code": "busy", "message": "Many people are joining right now. Try again in a moment.", '
-                    b'"fields": {}}}']
+            return refuse(start_response, "503 Service Unavailable", "busy",
+                          "Many people are joining right now. Try again in a moment.", 2)
         held = [True]
 
         def joined():
@@ -139,6 +160,14 @@ class JoinGate:
             return self.inner(environ, start_response)
         finally:
             joined()
+
+
+def refuse(start_response, status, code, message, retry_after):
+    """The API's error shape (errors.py), written without Flask: refusing must cost next to nothing."""
+    body = json.dumps({"error": {"code": code, "message": message, "fields": {}}}).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
+                            ("Retry-After", str(retry_after)), ("Cache-Control", "no-store")])
+    return [body]
 
 
 sockets_by_address = SocketCount()

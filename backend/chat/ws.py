@@ -7,17 +7,15 @@ frame budget (budget.py) that is spent before any parsing.
 """
 import hashlib
 import logging
-import math
 import threading
 import time
 
-from flask import Blueprint, abort, current_app, g, request
+from flask import Blueprint, abort, current_app, request
 from flask_login import current_user
 from flask_sock import Sock
 from simple_websocket import ConnectionClosed
 
 from ..db import DATABASE_ERRORS, database_outage
-from ..errors import ApiError
 from ..security import same_origin_ws
 from . import actions, budget, dispatch
 from .hub import Connection, hub
@@ -61,25 +59,13 @@ def who(as_param: str):
 
 @bp.before_request
 def before_handshake():
-    """Refuse before upgrading; take back the compression offer (the one hook flask-sock needs)."""
+    """Refuse before upgrading; take back the compression offer (the one hook flask-sock needs). The
+    address's caps and the join's turn were settled before Flask (budget.JoinGate)."""
     if not same_origin_ws(current_app):
         abort(403)
     if request.headers.get("Upgrade", "").lower() != "websocket":
         abort(400)
     request.environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)     # no permessage-deflate
-    config, address = current_app.config, budget.address_key(request.remote_addr)
-    wait = budget.joins_by_address.take(address, config["CHAT_JOIN_BURST"], config["CHAT_JOINS_PER_SECOND"])
-    if wait is not None or not budget.sockets_by_address.enter(address, config["CHAT_SOCKETS_PER_ADDRESS"]):
-        raise ApiError(429, "rate_limited", "Too many chat connections from this address just now.",
-                       headers={"Retry-After": str(max(1, math.ceil(wait or 1)))})
-    g.chat_address = address
-
-
-@bp.teardown_request
-def after_socket(exc=None):
-    address = g.pop("chat_address", None)
-    if address:
-        budget.sockets_by_address.leave(address)
 
 
 @sock.route("/ws/sessions/<int:session_id>", bp=bp, endpoint="socket")
@@ -93,7 +79,7 @@ def chat_socket(ws, session_id: int):
     outbox = Outbox(ws, config["CHAT_OUTBOX_FRAMES"], config["CHAT_OUTBOX_BYTES"], config["CHAT_CLOSE_GRACE_SECONDS"])
     conn = Connection(ws.send, ws.close, "observer" if role == "refused" else role, youth=youth, staff=staff,
                       device=device_of(request) if youth else None, since=since, staff_since=staff_since,
-                      outbox=outbox, address=g.get("chat_address"))
+                      outbox=outbox, address=request.environ.get("tuttu.chat_address"))
     frames = budget.FrameBudget(config["CHAT_FRAME_BURST"], config["CHAT_FRAMES_PER_SECOND"],
                                 config["CHAT_FRAME_ABUSE_LIMIT"])
     try:

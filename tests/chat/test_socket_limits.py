@@ -309,3 +309,18 @@ def test_a_join_that_waits_too_long_for_its_turn_is_told_to_come_back(live):
     finally:
         gate.slots.release()
     joined(live)
+
+
+def test_behind_a_proxy_each_forwarded_address_has_its_own_caps_before_flask(app_config):
+    from backend import create_app
+    app = create_app({**app_config, "PROXY_FIX": 1, "CHAT_JOIN_BURST": 1, "CHAT_JOINS_PER_SECOND": 0.01})
+    client = app.test_client()
+
+    def join(address):   # no Upgrade header: past the address's caps, Flask finds no socket route (404)
+        return client.get("/ws/sessions/1", headers={"X-Forwarded-For": address, "Origin": "http://localhost"})
+
+    assert join("203.0.113.5").status_code == 404
+    again = join("203.0.113.5")
+    assert again.status_code == 429 and int(again.headers["Retry-After"]) >= 1
+    assert again.json["error"]["code"] == "rate_limited"
+    assert join("198.51.100.7").status_code == 404        # another address behind the same proxy
