@@ -43,7 +43,8 @@ def seed(env):
         "from datetime import timedelta\n"
         "app = create_app()\n"
         "with app.app_context():\n"
-        f"    Staff.register('host@bench.tuttu.fi', 'Bench Host', 'youth_worker', {PASSWORD!r}, verified_by=True)\n"
+        "    if not Staff.get_or_none(Staff.email == 'host@bench.tuttu.fi'):   # a PostgreSQL database is reused\n"
+        f"        Staff.register('host@bench.tuttu.fi', 'Bench Host', 'youth_worker', {PASSWORD!r}, verified_by=True)\n"
         "    now = utcnow()\n"
         "    s = ChatSession.create(title='Bench', starts_at=now, ends_at=now + timedelta(hours=3), moderation='open')\n"
         "    print(s.id)\n")
