@@ -29,6 +29,7 @@ def init_app(app):
     add_demo_step(app, 50, seed_chat)
     actions.reset_limits()
     budget.reset()
+    hub.reset()
     green_postgres()
 
 

@@ -174,7 +174,8 @@ class Room:
         self.peaks = dict.fromkeys(SessionPresence.PEAKS, 0)     # the session's presence at most, as seen here
         self.youth_seen = set()          # youth ids held while the room is open (memory only; only the count is stored)
         self.peaks_written, self.peaks_at = dict(self.peaks), 0.0
-        self.token = hub.broker.subscribe(f"chat:{session_id}", self.on_envelope)
+        self.broker = hub.broker         # the broker this room listens on
+        self.token = self.broker.subscribe(f"chat:{session_id}", self.on_envelope)
 
     def enter(self, conn):
         if conn not in self.connections:
@@ -333,6 +334,19 @@ class Hub:
     def broker(self):
         return self._broker or get_broker()
 
+    def reset(self):
+        """Forget every room (a new app starts fresh): a room kept from an earlier app would remember that
+        app's sessions and listen on its broker, which may be gone (tests make an app per test, with ids
+        starting again at 1)."""
+        with self.lock:
+            rooms, self.rooms = list(self.rooms.values()), {}
+            staff_token, self.staff_token = self.staff_token, None
+        for broker, token in [(room.broker, room.token) for room in rooms] + ([staff_token] if staff_token else []):
+            try:
+                broker.unsubscribe(token)
+            except Exception:           # the old broker may be closed already
+                pass
+
     def publish(self, session_id, to, frame, stream=None, seq=None):
         env = {"to": to, "frame": frame}
         if stream:
@@ -365,7 +379,7 @@ class Hub:
             room.leave(conn)
             emptied = not room.connections and self.rooms.get(room.session_id) is room
             if emptied:
-                self.broker.unsubscribe(room.token)
+                room.broker.unsubscribe(room.token)
                 self.rooms.pop(room.session_id, None)
         if emptied:
             self.control(room.session_id, control="presence", node=self.node, counts=room.counts())

@@ -96,3 +96,11 @@ def test_reports_of_one_message_reach_staff_as_one_item_with_a_count(chat):
     assert [(r["seq"], r["count"]) for r in late.frames[0]["reports"]] == [(1, 3)]
     host.send("moderate", action="dismiss_report", report_id=host.last("report")["id"])
     assert Peer(chat.id, "staff", staff=chat.staff["admin"]).join().frames[0]["reports"] == []
+
+
+def test_a_new_app_starts_with_no_rooms_of_an_earlier_one(chat, app_config):
+    from backend import create_app
+    chat.observer()
+    assert chat.id in hub.rooms
+    create_app(app_config)            # ids start again at 1 in a new database: an old room would answer for them
+    assert hub.rooms == {}
