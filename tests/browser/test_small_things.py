@@ -137,6 +137,7 @@ def test_staff_see_how_many_reported_a_message_on_one_item(person, goto, as_role
     assert "Bullying or hate" in reports.first.inner_text()   # the first report's reason
     goto(host, "/me")
     host.get_by_text("Українська").click()
+    host.get_by_role("heading", name="Я", exact=True).wait_for()     # switched (and kept) before the page reloads
     goto(host, room)
     host.locator("#chat-panel-reports .card").filter(has_text="Поскаржилися 2 особи").wait_for()
     assert host.console_errors == []

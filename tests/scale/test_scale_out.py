@@ -157,8 +157,14 @@ def metric(text, name, **labels):
 
 def test_metrics_on_one_process_count_the_sockets_of_both(cluster, chat):
     import requests
-    text = requests.get(chat.a + "/metrics", timeout=5).text         # loopback: allowed without a token
-    assert metric(text, "tuttu_chat_sockets", role="observer", session=str(chat.id)) == 4
+
+    def scrape():
+        return requests.get(chat.a + "/metrics", timeout=5).text          # loopback: allowed without a token
+
+    def both_counted():      # each process writes its gauges every few seconds (backend/metrics.py refresher)
+        return metric(scrape(), "tuttu_chat_sockets", role="observer", session=str(chat.id)) == 4
+    assert wait_for(both_counted, 15, 0.5), scrape()
+    text = scrape()
     assert metric(text, "tuttu_chat_sockets", role="staff", session=str(chat.id)) == 1
     assert metric(text, "tuttu_broker_up") == 1
     assert metric(text, "tuttu_fanout_lag_seconds_count") > 0
