@@ -5,8 +5,8 @@
     Client(url).youth()       # an HTTP client with cookies (csrf, login, device); .socket(session_id) opens a WS
 
 Needs TEST_DATABASE_URL (PostgreSQL) and Debian's redis-server; skipped with the reason otherwise,
-failing instead when REQUIRE_SERVICES=1. Servers bind 127.0.0.1 on free ports in 18500-18599
-(TUTTU_TEST_PORTS=first-last changes the range).
+failing instead when REQUIRE_SERVICES=1. Servers bind 127.0.0.1 on free ports in 18500-18899, a slice of
+them per pytest-xdist worker (TUTTU_TEST_PORTS=first-last changes the range).
 """
 import json
 import os
@@ -28,7 +28,7 @@ HOST_EMAIL = "host@scale.tuttu.fi"
 
 
 def port_range():
-    first, last = (int(p) for p in os.environ.get("TUTTU_TEST_PORTS", "18500-18599").split("-"))
+    first, last = (int(p) for p in os.environ.get("TUTTU_TEST_PORTS", "18500-18899").split("-"))
     return first, last
 
 
