@@ -97,7 +97,7 @@ def test_links_navigate_without_reloading_and_move_focus_to_the_heading(page, go
     page.get_by_role("heading", name="Me", exact=True).wait_for()
     assert page.url.endswith("/me")
     assert page.evaluate("window.__sameDocument") is True
-    page.wait_for_function("document.activeElement.tagName === 'H1'", timeout=5_000)     # focus follows the render
+    page.wait_for_function("() => document.activeElement.tagName === 'H1'", timeout=5_000)     # focus follows the render
     assert page.title() == "Me · Tuttu"
     page.go_back()
     page.get_by_role("heading", name="Hi! This is Tuttu").wait_for()
