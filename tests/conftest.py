@@ -79,6 +79,9 @@ def _fresh_postgres_schema(url):
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        # A test database needs no durable commits: 0.06 ms a commit instead of 2 ms waiting for the disk.
+        cursor.execute("SELECT current_database()")
+        cursor.execute(f'ALTER DATABASE "{cursor.fetchone()[0]}" SET synchronous_commit = off')
     connection.close()
     _fresh_postgres.add(url)
 
