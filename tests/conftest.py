@@ -27,21 +27,11 @@ def _one_database_and_port_range_per_worker():
     url = os.environ.get("TEST_DATABASE_URL", "")
     if not url.startswith("postgres"):
         return
-    from urllib.parse import urlsplit, urlunsplit
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'test'}_{worker}"
+    from tests.support import sibling_database
     try:
-        import psycopg2
-        connection = psycopg2.connect(url)
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
-            if cursor.fetchone() is None:
-                cursor.execute(f'CREATE DATABASE "{name}"')
-        connection.close()
+        os.environ["TEST_DATABASE_URL"] = sibling_database(url, f"_{worker}")
     except Exception:           # no PostgreSQL here: the tests that need it skip (or fail under REQUIRE_SERVICES=1)
-        return
-    os.environ["TEST_DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+        pass
 
 
 _one_database_and_port_range_per_worker()

@@ -17,6 +17,25 @@ def service_unavailable(reason):
     pytest.skip(reason)
 
 
+def sibling_database(url: str, suffix: str) -> str:
+    """The URL of database `<name><suffix>` on the same PostgreSQL server as `url`, created when missing."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg2
+    parts = urlsplit(url)
+    name = (parts.path.lstrip("/") or "test") + suffix
+    connection = psycopg2.connect(url)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        connection.close()
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
 def redis_url():
     """The test Redis (TEST_REDIS_URL, or db 15 on localhost); skip, or fail under REQUIRE_SERVICES=1, if absent."""
     url = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/15"

@@ -18,9 +18,8 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
-from tests.support import service_unavailable
+from tests.support import service_unavailable, sibling_database
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "scale test password 123"
@@ -75,17 +74,7 @@ def postgres_url():
 
 def second_database(url):
     """Another database on the same server (a second deployment): <name>_b, created when missing."""
-    import psycopg2
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/") + "_b"
-    admin = psycopg2.connect(parsed._replace(path="/postgres").geturl())
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-    return parsed._replace(path="/" + name).geturl()
+    return sibling_database(url, "_b")
 
 
 def fresh_schema(url):
