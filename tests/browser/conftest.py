@@ -24,6 +24,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.browser.helpers import PHONE
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -70,6 +72,34 @@ def live_server(app):
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+
+
+# 4xx fetches the screens handle on purpose; and Werkzeug's test server writes an HTTP response after a
+# closed WebSocket, which Chromium reports as "Invalid frame header" (flask-sock issue #77; not under gunicorn).
+KNOWN_CONSOLE_NOISE = ("Failed to load resource", "Invalid frame header")
+
+
+@pytest.fixture
+def person(browser, live_server):
+    """person(viewport=PHONE, service_workers="allow") -> a page in its own browser context (its own cookies:
+    a separate person); page.console_errors collects its console and page errors, less known noise."""
+    contexts = []
+
+    def make(viewport=PHONE, service_workers="allow"):
+        context = browser.new_context(viewport=viewport, base_url=live_server, locale="en-GB",
+                                      service_workers=service_workers, timezone_id="Europe/Helsinki")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.console_errors = []
+        page.on("console", lambda m: m.type == "error" and not any(known in m.text for known in KNOWN_CONSOLE_NOISE)
+                and page.console_errors.append(m.text))
+        page.on("pageerror", lambda error: page.console_errors.append(f"page error: {error}"))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,12 @@
 """Helpers for the chat browser tests: open a session through the API, log a browser in as staff,
 wait for the chat connection, and read the stream the way a user sees it."""
+import re
 from datetime import datetime, timedelta, timezone
 
 from tests.support import PASSWORD  # the staff password of the `city` fixture
+
+PHONE = {"width": 360, "height": 640}
+LAPTOP = {"width": 1280, "height": 800}
 
 
 def open_session(as_role, minutes_from_now=-1, minutes=60, title="Monday chat test"):
@@ -56,3 +60,9 @@ def wait_live(page, timeout=10_000):
 def stream_texts(page):
     """The texts of the messages in the public stream, in order."""
     return page.locator(".chat-stream .chat-message .chat-text").all_inner_texts()
+
+
+def message(page, text):
+    """The chat stream item whose text is exactly `text`."""
+    return page.locator(".chat-stream .chat-message").filter(
+        has=page.locator(".chat-text", has_text=re.compile(f"^{re.escape(text)}$")))

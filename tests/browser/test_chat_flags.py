@@ -1,61 +1,7 @@
 """In a real Chromium: in open mode a youth's police-emoji question is published, a snap handle is held,
 and a message that may need help is published, opens the youth's helplines card and shows staff
 "May need help" with a one-tap safeguarding concern."""
-import re
-import threading
-
-import pytest
-from werkzeug.serving import make_server
-
-from tests.browser.helpers import enter_as_staff, join_as_youth, open_session, switch_to_open_mode
-
-PHONE = {"width": 360, "height": 640}
-LAPTOP = {"width": 1280, "height": 800}
-PORTS = range(18300, 18400)          # this suite's own loopback ports
-
-
-@pytest.fixture
-def live_server(app):
-    """The app on 127.0.0.1, on the first free port of PORTS."""
-    for port in PORTS:
-        try:
-            server = make_server("127.0.0.1", port, app, threaded=True)
-            break
-        except OSError:
-            continue
-    else:
-        pytest.skip("no free port in 18300-18399")
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    base_url = f"http://127.0.0.1:{server.server_port}"
-    app.config["LIVE_SERVER_URL"] = base_url
-    try:
-        yield base_url
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-
-
-@pytest.fixture
-def person(browser, live_server):
-    contexts = []
-
-    def make(viewport=PHONE):
-        context = browser.new_context(viewport=viewport, base_url=live_server, locale="en-GB",
-                                      timezone_id="Europe/Helsinki")
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def message(page, text):
-    return page.locator(".chat-stream .chat-message").filter(
-        has=page.locator(".chat-text", has_text=re.compile(f"^{re.escape(text)}$")))
+from tests.browser.helpers import LAPTOP, enter_as_staff, join_as_youth, message, open_session, switch_to_open_mode
 
 
 def say(youth, text):

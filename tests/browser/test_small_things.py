@@ -4,12 +4,7 @@ offers a way to start again; staff see how many people reported a message, on on
 import re
 from datetime import timedelta
 
-import pytest
-
-from tests.browser.helpers import enter_as_staff, join_as_youth, open_session, switch_to_open_mode
-
-LAPTOP = {"width": 1280, "height": 800}
-KNOWN_CONSOLE_NOISE = ("Failed to load resource", "Invalid frame header")   # see test_chat_e2e.py
+from tests.browser.helpers import LAPTOP, enter_as_staff, join_as_youth, open_session, switch_to_open_mode
 
 
 def live_chat(app):
@@ -86,27 +81,6 @@ def test_after_erase_me_my_meetups_offers_a_way_to_start_again(page, goto, shell
     assert page.console_errors == []
 
 
-@pytest.fixture
-def person(browser, live_server):
-    """person(viewport) -> a page in its own browser context (a separate person)."""
-    contexts = []
-
-    def make(viewport=None):
-        context = browser.new_context(viewport=viewport or {"width": 360, "height": 640}, base_url=live_server,
-                                      locale="en-GB", service_workers="block", timezone_id="Europe/Helsinki")
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.console_errors = []
-        page.on("console", lambda m: m.type == "error" and not any(known in m.text for known in KNOWN_CONSOLE_NOISE)
-                and page.console_errors.append(m.text))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def report(page, text, reason="Bullying or hate"):
     item = page.locator(".chat-stream .chat-message").filter(has_text=text)
     item.get_by_role("button", name="Report").click()
@@ -119,10 +93,10 @@ def report(page, text, reason="Bullying or hate"):
 def test_staff_see_how_many_reported_a_message_on_one_item(person, goto, as_role):
     session = open_session(as_role)
     room = f"/chat/{session['id']}"
-    host = person(LAPTOP)
+    host = person(LAPTOP, service_workers="block")
     enter_as_staff(host, goto, room)
     switch_to_open_mode(host)
-    asker, first, second = person(), person(), person()
+    asker, first, second = (person(service_workers="block") for _ in range(3))
     for page in (asker, first, second):
         join_as_youth(page, goto)
     asker.get_by_label("Your message").fill("lol this chat is stupid")
