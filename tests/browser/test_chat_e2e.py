@@ -4,51 +4,18 @@ it to the archive where anyone finds it; an observer cannot post; a phone number
 youth's network drops and comes back nothing is missing and nothing is doubled. Axe on the busy screens."""
 import re
 
-import pytest
-
 from tests.browser.helpers import (
+    LAPTOP,
     enter_as_staff,
     join_as_youth,
+    message,
     open_session,
     stream_texts,
     switch_to_open_mode,
     wait_live,
 )
 
-PHONE = {"width": 360, "height": 640}
-LAPTOP = {"width": 1280, "height": 800}
 QUESTION = "Can I ride an e-scooter on the pavement at 14?"
-# 4xx fetches the screens handle on purpose; and Werkzeug's test server writes an HTTP response after a
-# closed WebSocket, which Chromium reports as "Invalid frame header" (flask-sock issue #77; not under gunicorn).
-KNOWN_CONSOLE_NOISE = ("Failed to load resource", "Invalid frame header")
-
-
-@pytest.fixture
-def person(browser, live_server):
-    """person(viewport) -> a page in its own browser context (its own cookies: a separate person)."""
-    contexts = []
-
-    def make(viewport=PHONE):
-        context = browser.new_context(viewport=viewport, base_url=live_server, locale="en-GB",
-                                      service_workers="allow", timezone_id="Europe/Helsinki")
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.console_errors = []
-        page.on("console", lambda m: m.type == "error" and not any(known in m.text for known in KNOWN_CONSOLE_NOISE)
-                and page.console_errors.append(m.text))
-        page.on("pageerror", lambda error: page.console_errors.append(f"page error: {error}"))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def message(page, text):
-    """The stream item (li) whose text is exactly `text`."""
-    return page.locator(".chat-stream .chat-message").filter(
-        has=page.locator(".chat-text", has_text=re.compile(f"^{re.escape(text)}$")))
 
 
 def queue_item(page, text):
@@ -287,7 +254,7 @@ def test_me_too_orders_questions_and_a_report_leads_to_delete_and_mute(person, g
     host.get_by_role("dialog").get_by_role("button", name="Remove from chat").click()   # the app's own confirm
     helmet.get_by_text("Removed from the chat").wait_for()                              # the host sees it done
     asker.get_by_text("A moderator removed you from this chat.").first.wait_for()
-    assert asker.locator(".chat-connection").get_attribute("data-state") == "closed"
+    asker.locator('.chat-connection[data-state="closed"]').wait_for(state="attached")   # the close follows the frame
     assert asker.get_by_label("Your message").is_disabled()
     asker.reload()                                                     # can't rejoin this session
     asker.locator('.chat-connection[data-state="closed"]').wait_for()
