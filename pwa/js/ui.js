@@ -26,6 +26,14 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/** Build an SVG element: attributes as given (null/undefined skipped), children as for h(). */
+export function svg(tag, attrs = {}, ...children) {
+  const el = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [name, value] of Object.entries(attrs || {})) if (value !== null && value !== undefined) el.setAttribute(name, String(value));
+  append(el, children);
+  return el;
+}
+
 function append(el, children) {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;

@@ -1,16 +1,7 @@
 // Bar charts drawn here as SVG (no third-party scripts): a title and a summary for screen readers, the
 // numbers on the bars, and always the table with the same numbers next to it.
 
-import { h } from '../ui.js';
-
-const SVG = 'http://www.w3.org/2000/svg';
-
-function s(tag, attrs = {}, ...children) {
-  const el = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attrs)) if (value !== null && value !== undefined) el.setAttribute(name, String(value));
-  for (const child of children) if (child !== null && child !== undefined) el.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  return el;
-}
+import { h, svg } from '../ui.js';
 
 let chartCount = 0;
 
@@ -34,15 +25,15 @@ export function barChart({ title, labels, series, summary }) {
       const value = one.values[i];
       const x = left + i * slot + (slot - bar * series.length) / 2 + k * bar;
       const y = height - bottom - scale(value);
-      bars.push(s('rect', { class: `bar bar-${k}`, x, y, width: bar - 2, height: scale(value) }));
-      bars.push(s('text', { x: x + (bar - 2) / 2, y: y - 4, 'text-anchor': 'middle' }, value));
+      bars.push(svg('rect', { class: `bar bar-${k}`, x, y, width: bar - 2, height: scale(value) }));
+      bars.push(svg('text', { x: x + (bar - 2) / 2, y: y - 4, 'text-anchor': 'middle' }, value));
     });
-    bars.push(s('text', { x: left + i * slot + slot / 2, y: height - bottom + 16, 'text-anchor': 'middle' }, label));
+    bars.push(svg('text', { x: left + i * slot + slot / 2, y: height - bottom + 16, 'text-anchor': 'middle' }, label));
   });
-  const svg = s('svg', { class: 'console-chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': `${id}-title ${id}-desc` },
-    s('title', { id: `${id}-title` }, title), s('desc', { id: `${id}-desc` }, summary),
-    s('line', { class: 'axis', x1: left, x2: width - left, y1: height - bottom, y2: height - bottom }), ...bars);
+  const chart = svg('svg', { class: 'console-chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': `${id}-title ${id}-desc` },
+    svg('title', { id: `${id}-title` }, title), svg('desc', { id: `${id}-desc` }, summary),
+    svg('line', { class: 'axis', x1: left, x2: width - left, y1: height - bottom, y2: height - bottom }), ...bars);
   const legend = series.length > 1 ? h('p', { class: 'console-legend', 'aria-hidden': 'true' },
     series.map((one, k) => h('span', { class: `legend legend-${k}` }, one.name))) : null;
-  return h('figure', { class: 'console-figure' }, h('div', { class: 'chart-wrap' }, svg), legend);
+  return h('figure', { class: 'console-figure' }, h('div', { class: 'chart-wrap' }, chart), legend);
 }

@@ -4,7 +4,7 @@
 import { refresh, navigate } from '../router.js';
 import { api } from '../api.js';
 import { t, formatDateTime, cityTimeZone } from '../i18n.js';
-import { h, heading, emptyState, errorMessage, toast, field, showFieldErrors } from '../ui.js';
+import { h, svg, heading, emptyState, errorMessage, toast, field, showFieldErrors } from '../ui.js';
 import { KINDS, kindLabel, languageName, when, placesText, refusal } from './common.js';
 import { getMe } from '../session.js';
 import { findSector, mapProjection, geometryPath, labelPoint } from '../sectors/geo.js';
@@ -33,15 +33,6 @@ export async function organised(view, params, query, ctx) {
 
 function checkbox(name, value, label, checked) {
   return h('label', { class: 'choice' }, h('input', { type: 'checkbox', name, value, checked: !!checked }), h('span', {}, label));
-}
-
-const SVG = 'http://www.w3.org/2000/svg';
-
-function svg(tag, attrs = {}, ...children) {
-  const el = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attrs)) if (value !== null && value !== undefined) el.setAttribute(name, String(value));
-  el.append(...children);
-  return el;
 }
 
 /**

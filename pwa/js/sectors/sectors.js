@@ -5,20 +5,11 @@
 import { navigate, refresh } from '../router.js';
 import { api, ApiError } from '../api.js';
 import { t, currentLanguage, cityTimeZone } from '../i18n.js';
-import { h, heading, spinner, emptyState, errorState, offlineNote, toast, announce, field, showFieldErrors,
+import { h, svg, heading, spinner, emptyState, errorState, offlineNote, toast, announce, field, showFieldErrors,
   errorMessage } from '../ui.js';
 import { getMe, becomeYouth } from '../session.js';
 import { findSector, mapProjection, geometryPath, labelPoint, bounds } from './geo.js';
 import { avatar, verifiedBadge, renderFeed, put } from '../feed/posts.js';
-
-const SVG = 'http://www.w3.org/2000/svg';
-
-function svg(tag, attrs = {}, ...children) {
-  const el = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attrs)) if (value !== null && value !== undefined) el.setAttribute(name, String(value));
-  el.append(...children);
-  return el;
-}
 
 // --- follow ------------------------------------------------------------------------------------------
 
