@@ -145,6 +145,7 @@ class JoinGate:
                     size = self.app.config["CHAT_JOINS_AT_ONCE"]
                     self.slots = threading.BoundedSemaphore(size) if size > 0 else False
         if self.slots is False:
+            environ["tuttu.joined"] = _no_turn
             return self.inner(environ, start_response)
         if not self.slots.acquire(timeout=self.wait):
             return refuse(start_response, "503 Service Unavailable", "busy",
@@ -160,6 +161,10 @@ class JoinGate:
             return self.inner(environ, start_response)
         finally:
             joined()
+
+
+def _no_turn():
+    pass
 
 
 def refuse(start_response, status, code, message, retry_after):

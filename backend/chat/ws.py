@@ -93,7 +93,7 @@ def chat_socket(ws, session_id: int):
         elif role == "observer" and hub.observers(session_id) >= config["CHAT_OBSERVERS_PER_SESSION"]:
             actions.refuse(conn, 1013, "full", "This chat is full right now. Try again in a moment.")
         elif actions.join(session_id, conn):
-            request.environ.get("tuttu.joined", _nothing)()     # the welcome is out: the next join's turn
+            request.environ["tuttu.joined"]()          # the welcome is out: the next join's turn (budget.JoinGate)
             serve(ws, conn, session_id, frames)
     except ConnectionClosed:
         pass
@@ -131,10 +131,6 @@ def serve(ws, conn, session_id, frames):
             conn.send_now(dispatch.invalid(message=raw))
             continue
         dispatch.handle(conn, session_id, raw)
-
-
-def _nothing():
-    pass
 
 
 def _seq_arg(name):

@@ -1,16 +1,16 @@
 """The domain model. Each feature owns its module; ALL_MODELS is the schema in dependency order."""
 from .base import BaseModel, JSONField, utcnow
 from .chat import (
-                   Answer,
-                   ChatMessage,
-                   ChatSchedule,
-                   ChatSession,
-                   MeToo,
-                   Report,
-                   SafeguardingConcern,
-                   Sanction,
-                   SessionPresence,
-                   SessionStaff,
+    Answer,
+    ChatMessage,
+    ChatSchedule,
+    ChatSession,
+    MeToo,
+    Report,
+    SafeguardingConcern,
+    Sanction,
+    SessionPresence,
+    SessionStaff,
 )
 from .console import CentreRetirement, Invite, MonthlyVisits, RecoveryCode, Setting, StaffFactor, StaffPasskey
 from .feed import Follow, Post
