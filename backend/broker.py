@@ -18,6 +18,7 @@ import json
 import logging
 import threading
 import time
+import uuid
 from collections import defaultdict
 from datetime import datetime, timezone
 
@@ -103,6 +104,9 @@ class RedisBroker(LocalBroker):
         self.redis = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5,
                                           health_check_interval=5, retry=Retry(NoBackoff(), 0))
         self._stop = threading.Event()
+        # A channel outside the prefix that only this listener hears: close() publishes on it to end the wait
+        # for the next message at once (instead of up to a second), and no other process is woken.
+        self._wake = f"{prefix.rstrip(':')}-wake:{uuid.uuid4().hex}"
         self._resubscribe = threading.Event()
         self._connected = threading.Event()
         self.thread = threading.Thread(target=self._listen, name="broker-listener", daemon=True)
@@ -118,6 +122,7 @@ class RedisBroker(LocalBroker):
                 self._resubscribe.clear()           # this new subscription is the fresh start a publish asked for
                 pubsub = self.redis.pubsub()
                 pubsub.psubscribe(self.prefix + "*")
+                pubsub.subscribe(self._wake)
                 while not self._stop.is_set():
                     if self._resubscribe.is_set():
                         raise ConnectionError("publish failed: subscribing again")
@@ -207,6 +212,11 @@ class RedisBroker(LocalBroker):
 
     def close(self):
         self._stop.set()
+        if self.state == "ok":          # when not, the listener is in its backoff wait, which _stop ends
+            try:
+                self.redis.publish(self._wake, "")
+            except Exception:
+                pass
         self.thread.join(timeout=3)     # let the listener finish its read before the socket closes
         try:
             self.redis.close()

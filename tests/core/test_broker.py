@@ -41,3 +41,25 @@ def test_redis_broker_fans_out_between_processes():
     finally:
         web1.close()
         web2.close()
+
+
+def test_closing_a_redis_broker_ends_its_listener_at_once_and_wakes_no_other_process():
+    """A worker that shuts down (and every test's app) does not sit out the listener's one-second wait for the
+    next message; the wake-up goes to this listener alone, not to the others under the same prefix."""
+    import time
+    url = redis_url()
+    closing, staying = RedisBroker(url, prefix="tuttu-test:"), RedisBroker(url, prefix="tuttu-test:")
+    try:
+        heard = []
+        staying._dispatch = lambda channel, message: heard.append(channel)
+        assert closing.wait_connected() and staying.wait_connected()
+        time.sleep(0.05)                     # both listeners are now inside their wait for a message
+        started = time.monotonic()
+        closing.close()
+        assert not closing.thread.is_alive()
+        assert time.monotonic() - started < 0.5          # the wait is a second long
+        time.sleep(0.2)
+        assert heard == []
+    finally:
+        closing.close()
+        staying.close()
