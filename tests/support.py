@@ -1,5 +1,7 @@
 """What tests share besides fixtures: the staff password, the API client, services that may be missing."""
 import os
+import threading
+from contextlib import contextmanager
 
 import pytest
 
@@ -34,6 +36,25 @@ def sibling_database(url: str, suffix: str) -> str:
     finally:
         connection.close()
     return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@contextmanager
+def serving(app, backlog=None):
+    """Serve `app` with Werkzeug's threaded server on 127.0.0.1:<free port>; yields the base URL. The server is
+    shut down on exit; it polls for that every 50 ms (Werkzeug's default 0.5 s was most of a browser test's teardown)."""
+    from werkzeug.serving import make_server
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    if backlog:
+        server.socket.listen(backlog)       # a deeper accept queue, for a burst of simultaneous clients
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server",
+                              daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
 
 
 def redis_url():

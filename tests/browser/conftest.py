@@ -17,14 +17,14 @@ missing, and fail instead when REQUIRE_BROWSER=1 (CI). Tests needing only live_s
 import os
 import re
 import shutil
-import threading
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.helpers import PHONE
+from tests.browser.helpers import PHONE, wait_ready
+from tests.support import serving
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -49,8 +49,6 @@ def _missing_browser():
 
 MISSING_BROWSER = _missing_browser()
 
-from werkzeug.serving import make_server  # noqa: E402
-
 
 def pytest_collection_modifyitems(items):
     for item in items:
@@ -61,17 +59,9 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture
 def live_server(app):
     """Serve the test's app on 127.0.0.1:<free port> (a secure context, so service workers run)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    base_url = f"http://127.0.0.1:{server.server_port}"
-    app.config["LIVE_SERVER_URL"] = base_url
-    try:
+    with serving(app) as base_url:
+        app.config["LIVE_SERVER_URL"] = base_url
         yield base_url
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
 
 
 # 4xx fetches the screens handle on purpose; and Werkzeug's test server writes an HTTP response after a
@@ -160,12 +150,6 @@ def page(context):
     page.on("console", on_console)
     page.on("pageerror", lambda error: page.console_errors.append(f"page error: {error}"))
     yield page
-
-
-def wait_ready(page):
-    """Wait until the shell has booted and the current screen has rendered its heading."""
-    page.wait_for_selector("html[data-ready='true']")
-    page.wait_for_selector("main#view:not([aria-busy]) .screen h1")
 
 
 def wait_for_service_worker(page):

@@ -1,5 +1,6 @@
-"""Helpers for the chat browser tests: open a session through the API, log a browser in as staff,
-wait for the chat connection, and read the stream the way a user sees it."""
+"""Helpers for the browser tests: wait for a screen, move between screens inside the app, open a session
+through the API, log a browser in as staff, wait for the chat connection, and read the stream the way a
+user sees it."""
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -50,6 +51,19 @@ def switch_to_open_mode(host):
     switch = host.get_by_role("switch", name="Pre-moderation")
     switch.click()
     switch.filter(has_text="Off").wait_for()
+
+
+def wait_ready(page):
+    """Wait until the shell has booted and the current screen has rendered its heading."""
+    page.wait_for_selector("html[data-ready='true']")
+    page.wait_for_selector("main#view:not([aria-busy]) .screen h1")
+
+
+def navigate(page, path):
+    """Go to `path` inside the app, the way a tapped link does (no page load: the shell, its modules and any
+    script a test added stay), and wait until the screen has rendered. `goto` loads the page afresh."""
+    page.evaluate("(path) => import('/js/router.js').then((router) => router.navigate(path))", path)
+    wait_ready(page)
 
 
 def wait_live(page, timeout=10_000):

@@ -1,17 +1,15 @@
 """The socket path against a live server: handshake checks, cookie roles, frames, limits, reconnect."""
 import json
 import struct
-import threading
 from datetime import timedelta
 
 import pytest
 import requests
 import websocket
-from werkzeug.serving import make_server
 
 from backend.models import ChatSession, utcnow
 from tests.chat.helpers import reset_hub
-from tests.support import PASSWORD
+from tests.support import PASSWORD, serving
 
 
 @pytest.fixture
@@ -21,13 +19,9 @@ def live(app, city):
         now = utcnow()
         session = ChatSession.create(title="Live", starts_at=now - timedelta(minutes=1), ends_at=now + timedelta(hours=1),
                                      host=city["staff"]["youth_worker"])
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    yield {"base": base, "ws": f"ws://127.0.0.1:{server.server_port}/ws/sessions/{session.id}", "id": session.id,
-           "city": city}
-    server.shutdown()
+    with serving(app) as base:
+        yield {"base": base, "ws": f"{base.replace('http', 'ws', 1)}/ws/sessions/{session.id}", "id": session.id,
+               "city": city}
     reset_hub()
 
 

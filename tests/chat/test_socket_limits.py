@@ -12,17 +12,11 @@ from datetime import timedelta
 import pytest
 import requests
 import websocket
-from werkzeug.serving import make_server
 
 from backend.chat.hub import hub
 from backend.models import ChatMessage, ChatSession, Report, Youth, utcnow
-
-
-def reset_hub():
-    hub._broker = None
-    for room in list(hub.rooms.values()):
-        hub.broker.unsubscribe(room.token)
-    hub.rooms.clear()
+from tests.chat.helpers import reset_hub
+from tests.support import serving
 
 
 @pytest.fixture
@@ -35,15 +29,11 @@ def live(app, city, caplog):
         teen = Youth.create(handle="QuietFox12")
         message = ChatMessage.create(session=session.id, seq=ChatSession.next_seq(session.id), cid="y:first",
                                      youth=teen.id, text="Is this on?", is_question=True, state="published")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_port}"
     caplog.set_level(logging.WARNING)
-    live_state = {"app": app, "base": base, "ws": f"ws://127.0.0.1:{server.server_port}/ws/sessions/{session.id}",
-                  "id": session.id, "seq": message.seq}
-    yield live_state
-    server.shutdown()
+    with serving(app) as base:
+        live_state = {"app": app, "base": base, "ws": f"{base.replace('http', 'ws', 1)}/ws/sessions/{session.id}",
+                      "id": session.id, "seq": message.seq}
+        yield live_state
     reset_hub()
     problems = [r for r in caplog.records if r.levelno >= logging.ERROR]
     if not live_state.get("server_failure"):

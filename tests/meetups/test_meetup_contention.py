@@ -5,13 +5,13 @@ from datetime import datetime, timedelta
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from backend.clock import utcnow
 from backend.db import db
 from backend.errors import ApiError
 from backend.meetups.signups import Entry, cancel_signup, claim_offer, keep_waitlists_moving, sign_up
 from backend.models import Meetup, Notification, Signup, Youth
+from tests.support import serving
 
 YOUTH = 200
 PLACES = 10
@@ -19,14 +19,8 @@ PLACES = 10
 
 @pytest.fixture
 def server(app):
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    httpd.request_queue_size = 512
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=10)
-    httpd.server_close()
+    with serving(app, backlog=512) as base:
+        yield base
 
 
 def meetup_row(app, **fields):
