@@ -73,7 +73,10 @@ export function navigate(url, { replace = false } = {}) {
 export async function refresh() {
   const scrollY = window.scrollY;
   const again = focusSelector(document.activeElement);
-  await render({ focus: false });
+  const rendering = render({ focus: false });
+  const token = renderCount;
+  await rendering;
+  if (token !== renderCount) return;   // the user opened another screen meanwhile: it keeps its own place
   window.scrollTo(0, scrollY);
   const target = again && document.querySelector(again);
   if (target) target.focus({ preventScroll: true });

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 
+from tests.browser.helpers import navigate
+
 SCREENS = ["/", "/chat", "/sectors/mine", "/sectors", "/meetups", "/meetups/mine", "/answers", "/me", "/login",
            "/no/such/page"]
 
@@ -121,6 +123,31 @@ def test_switching_language_changes_the_strings_and_persists(page, goto, shell):
     assert page.console_errors == []
 
 
+def test_a_screen_opened_while_the_language_changes_starts_at_the_top(page, goto):
+    """Switching language re-renders the screen in place and keeps its scroll position; a screen the user opens
+    before that re-render has finished is not scrolled to the old screen's position when it does."""
+    page.set_viewport_size({"width": 360, "height": 300})
+    goto(page, "/")
+    page.evaluate("window.scrollTo(0, document.scrollingElement.scrollHeight)")
+    assert page.evaluate("window.scrollY") > 100
+    page.evaluate("""async () => {
+        const fetchNow = window.fetch;       // the home screen's data comes slowly this once
+        let slowed = false;
+        window.fetch = (input, init) => {
+            if (slowed || !String(input.url || input).includes('/api/')) return fetchNow(input, init);
+            slowed = true;
+            return new Promise((resolve) => setTimeout(resolve, 600)).then(() => fetchNow(input, init));
+        };
+        const i18n = await import('/js/i18n.js');
+        const router = await import('/js/router.js');
+        await i18n.setLanguage('fi');        // home starts rendering again, in Finnish ...
+        await router.navigate('/me');        // ... and the user opens Me before it is done
+        await new Promise((resolve) => setTimeout(resolve, 900));
+    }""")
+    assert page.locator("h1").inner_text() == "Minä"
+    assert page.evaluate("window.scrollY") == 0
+
+
 @pytest.mark.parametrize("locale, heading", [("fi-FI", "Moi! Tämä on Tuttu"), ("sv-FI", "Hej! Det här är Tuttu"),
                                              ("da-DK", "Hej! Det her er Tuttu"), ("de-DE", "Hi! This is Tuttu")])
 def test_the_language_follows_the_browser(browser, live_server, locale, heading, shell):
@@ -152,8 +179,9 @@ def test_chromium_finds_no_installability_errors(persistent_context, shell):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_serious_violation_on_any_screen(page, goto, axe, scheme, shell):
     page.emulate_media(color_scheme=scheme)
+    goto(page, SCREENS[0])
     for path in SCREENS:
-        goto(page, path)
+        navigate(page, path)
         assert axe(page) == [], f"{path} ({scheme})"
     shell.start_anonymously(page)
     page.get_by_role("button", name="Erase me…").click()
@@ -357,7 +385,7 @@ def log_in(page, goto, email):
 def test_axe_finds_no_serious_violation_on_staff_screens(city, page, goto, axe, role, paths):
     log_in(page, goto, city["staff"][role].email)
     for path in paths:
-        goto(page, path)
+        navigate(page, path)
         assert axe(page) == [], f"{path} as {role}"
 
 
@@ -395,8 +423,9 @@ def test_no_screen_scrolls_sideways_on_a_phone_in_long_languages(page, goto, she
     shell.start_anonymously(page)
     page.evaluate("(lang) => localStorage.setItem('tuttu.language', lang)", language)
     wide = []
+    goto(page, SCREENS[0])                            # the language chosen is the one a new page load starts in
     for path in SCREENS:
-        goto(page, path)
+        navigate(page, path)
         assert page.evaluate("document.documentElement.lang") == language
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 360:
