@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import enter_as_staff, login_staff, open_session, wait_live
+from tests.browser.helpers import enter_as_staff, login_staff, message, open_session, wait_live
 
 
 def test_lobby_shows_the_next_session_with_rules_and_both_ways_in(page, goto, as_role):
@@ -84,10 +84,6 @@ def test_archive_screen_searches_and_passes_axe(page, goto, axe):
     assert page.url.endswith("/answers?q=moped")
     assert axe(page) == []
     assert page.console_errors == []
-
-
-def message(page, text):
-    return page.locator(".chat-stream .chat-message").filter(has=page.locator(".chat-text", has_text=text))
 
 
 TARGETS = """() => [...document.querySelectorAll('#view button, #view summary, #view select, #view a.button, #view .chat-toggle, #view .choice')]
@@ -186,20 +182,25 @@ def test_screen_readers_hear_a_summary_not_a_flood(page, goto, as_role, browser,
     say = host.get_by_label("Write to everyone")
     say.fill("before you came")
     say.press("Enter")
+    page.clock.install()       # the announcer's 4-second window runs on this page's clock, moved on below
     goto(page, f"/chat/{session['id']}?as=observer")
     wait_live(page)
     region = page.locator(".chat-stream-wrap [role=status]")
     assert region.get_attribute("aria-live") == "polite"
     assert page.locator(".chat-stream").get_attribute("aria-live") is None       # the list itself is not live
-    page.wait_for_timeout(4500)
+    page.clock.run_for(4500)
     assert region.inner_text() == ""                                             # history is not read out
     for n in range(4):
         say.fill(f"burst {n}")
         say.press("Enter")
-    expect(region).to_have_text("4 new messages.", timeout=8000)
+    message(page, "burst 3").wait_for()
+    page.clock.run_for(4100)
+    expect(region).to_have_text("4 new messages.")
     say.fill("just one")
     say.press("Enter")
-    expect(region).to_have_text("Hilla Host, Youth worker: just one", timeout=8000)
+    message(page, "just one").wait_for()
+    page.clock.run_for(4100)
+    expect(region).to_have_text("Hilla Host, Youth worker: just one")
     host.context.close()
 
 

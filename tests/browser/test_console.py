@@ -11,6 +11,7 @@ import pyotp
 import pytest
 
 from backend.models import Meetup, Post, Sector, Staff, YouthCentre
+from tests.browser.helpers import login_staff, navigate
 from tests.support import PASSWORD
 
 CITY = ZoneInfo("Europe/Helsinki")
@@ -165,7 +166,6 @@ def test_a_city_sets_itself_up(app, runner, browser, context, page, goto, live_s
 def test_a_youth_worker_edits_the_schedule_and_reads_a_sessions_report(app, city, context, page, goto, axe):
     from backend.broker import LocalBroker
     from backend.db import db
-    from tests.browser.helpers import login_staff
     from tests.chat.helpers import reset_hub
     from tests.console.helpers import EXPECTED_COUNTS, script_session
     login_staff(page, goto, "host@test.fi")
@@ -206,13 +206,11 @@ SCREENS = ["/staff", "/console", "/console/invites", "/console/centres", "/conso
 @pytest.mark.parametrize("width", [360, 1280])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_console_screens_pass_axe(city, context, page, goto, axe, width, scheme):
-    from tests.browser.helpers import login_staff
     page.set_viewport_size({"width": width, "height": 900})
     page.emulate_media(color_scheme=scheme)
     login_staff(page, goto, "admin@test.fi")
     for path in SCREENS:
-        goto(page, path)
-        page.emulate_media(color_scheme=scheme)
+        navigate(page, path)
         found = axe(page)
         assert found == [], f"{path} at {width} px ({scheme}): {found}"
     goto(page, "/staff/signup")
@@ -222,7 +220,6 @@ def test_console_screens_pass_axe(city, context, page, goto, axe, width, scheme)
 
 def test_staff_waiting_for_verification_are_told_so(city, context, page, goto):
     from backend.models import Staff
-    from tests.browser.helpers import login_staff
     Staff.register("waiting.worker@test.fi", "Wilma Waiting", Staff.YOUTH_WORKER, PASSWORD)
     login_staff(page, goto, "waiting.worker@test.fi")
     goto(page, "/chat")
@@ -297,7 +294,6 @@ def test_admin_imports_sectors_after_seeing_what_changes(city, context, page, go
     import json
 
     from backend.models import Sector
-    from tests.browser.helpers import login_staff
 
     def square(x, y, name):
         ring = [[x, y], [x + 0.05, y], [x + 0.05, y + 0.05], [x, y + 0.05], [x, y]]

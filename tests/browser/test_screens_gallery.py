@@ -142,10 +142,10 @@ TOAST = r"""async () => {
   // 4. A toast never covers the composer (the chat's dock) or the tab bar.
   const ui = await import('/js/ui.js');
   const close = ui.toast('Gallery check: a toast');
-  await new Promise((resolve) => setTimeout(resolve, 120));
   const problems = [];
   const toast = [...document.querySelectorAll('.toast')].pop();
   if (toast) {
+    await Promise.all(toast.getAnimations().map((animation) => animation.finished));   // risen into its place
     const t = toast.getBoundingClientRect();
     for (const bar of document.querySelectorAll('.tabbar, .chat-dock form, .chat-dock')) {
       const b = bar.getBoundingClientRect();
@@ -156,6 +156,8 @@ TOAST = r"""async () => {
   for (const item of document.querySelectorAll('.toast')) item.remove();
   return problems;
 }"""
+
+SETTLED = "() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))"   # laid out, painted
 
 READY = """() => {
   const main = document.querySelector('main');
@@ -177,7 +179,7 @@ def data(app, city, as_role):
 def show(page, path):
     page.evaluate("(path) => import('/js/router.js').then((router) => router.navigate(path))", path)
     page.wait_for_function(READY, timeout=15_000)
-    page.wait_for_timeout(120)
+    page.evaluate(SETTLED)
 
 
 def save(page, who, name, width, lang, theme):
@@ -233,7 +235,7 @@ def test_every_screen_fits_at_every_size(who, browser, live_server, city, data, 
                 current = lang
                 show(page, path)
             else:
-                page.wait_for_timeout(60)
+                page.evaluate(SETTLED)
             where = f"{who} {name} {width}px {lang} {theme}"
             found = page.evaluate(COVERED, "top") + page.evaluate(PROBLEMS) + page.evaluate(COVERED, "bottom")
             if lang == "en" and theme == "light":

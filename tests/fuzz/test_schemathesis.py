@@ -134,38 +134,42 @@ def problems_with(operation, response) -> list[str]:
     return problems
 
 
-def fuzz(api_schema, identities, role):
-    """Every operation, valid and invalid input; returns the problems found as readable lines."""
-    problems = {}
-    cases = 0
+@pytest.fixture(scope="module")
+def cases(api_schema):
+    """Every operation's inputs, valid and invalid, generated once and sent as each role. Hypothesis is
+    derandomized, so each role was given the very same inputs before; generating them is most of the time."""
+    found = []
     for result in api_schema.get_all_operations():
         operation = result.ok()
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            seen = []
-
             @given(case=operation.as_strategy(generation_mode=mode))
             @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                       suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
-            def run(case):      # called below, in this iteration: the loop variables are the current ones
-                seen.append(1)  # noqa: B023
-                cookies, headers = identities.credentials(role)
-                response = case.call(headers={**(case.headers or {}), **headers},
-                                     cookies={**(case.cookies or {}), **cookies})
-                for problem in problems_with(operation, response):  # noqa: B023
-                    key = (operation.label, response.status_code, problem)  # noqa: B023
-                    problems.setdefault(key, f"{role} {operation.label} -> {response.status_code}: {problem}; "  # noqa: B023
-                                             f"{case.as_curl_command()[:400]}")
+            def collect(case):   # called below, in this iteration: the loop variable is the current one
+                found.append((operation, case))  # noqa: B023
             try:
-                run()
+                collect()
             except Unsatisfiable:      # no invalid input exists (an operation without parameters)
                 assert mode is GenerationMode.NEGATIVE
-            cases += len(seen)
-    return cases, sorted(problems.values())
+    return found
+
+
+def fuzz(cases, identities, role):
+    """Every case as `role`; returns the problems found as readable lines."""
+    problems = {}
+    for operation, case in cases:
+        cookies, headers = identities.credentials(role)
+        response = case.call(headers={**(case.headers or {}), **headers}, cookies={**(case.cookies or {}), **cookies})
+        for problem in problems_with(operation, response):
+            key = (operation.label, response.status_code, problem)
+            problems.setdefault(key, f"{role} {operation.label} -> {response.status_code}: {problem}; "
+                                     f"{case.as_curl_command()[:400]}")
+    return len(cases), sorted(problems.values())
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_no_input_makes_the_server_fail(api_schema, identities, role):
-    cases, problems = fuzz(api_schema, identities, role)
-    print(f"schemathesis as {role}: {cases} requests, {len(problems)} problems")   # shown with -s or -rP
-    assert cases > 0
-    assert problems == [], f"{len(problems)} problems in {cases} requests as {role}:\n" + "\n".join(problems)
+def test_no_input_makes_the_server_fail(cases, identities, role):
+    count, problems = fuzz(cases, identities, role)
+    print(f"schemathesis as {role}: {count} requests, {len(problems)} problems")   # shown with -s or -rP
+    assert count > 0
+    assert problems == [], f"{len(problems)} problems in {count} requests as {role}:\n" + "\n".join(problems)
