@@ -95,6 +95,7 @@ def staff_home():
         meetups = list(Meetup.managed_by(me).where(Meetup.ends_at > now).order_by(Meetup.starts_at).limit(10))
         home["meetups"] = meetup_rows(meetups)
         home["no_youth_centre"] = me.role == Staff.ORGANISER and not me.youth_centre_id
+        home["centre_retired"] = me.role == Staff.ORGANISER and bool(me.youth_centre_id) and me.youth_centre.is_retired
     if me.role == Staff.ADMIN:
         home["unverified"] = Staff.select().where(Staff.verified_at.is_null(), Staff.active == True).count()  # noqa: E712
         home["open_invites"] = Invite.select().where(Invite.used_at.is_null(), Invite.revoked_at.is_null(),

@@ -83,8 +83,11 @@ def place(meetup, given, staff, creating):
     if "youth_centre_id" in given and given["youth_centre_id"] is not None:
         if staff.role != Staff.ADMIN and given["youth_centre_id"] != staff.youth_centre_id:
             raise ApiError(403, "other_centre", "You can only announce meetups of your own youth centre.")
-        meetup.youth_centre = YouthCentre.get_or_none(YouthCentre.id == given["youth_centre_id"]) or _unknown(
-            "youth_centre_id")
+        centre = YouthCentre.get_or_none(YouthCentre.id == given["youth_centre_id"]) or _unknown("youth_centre_id")
+        if centre.id != meetup.youth_centre_id and centre.is_retired:     # a meetup already there may stay
+            raise ApiError(422, "invalid", "Some fields need attention.",
+                           {"youth_centre_id": "this youth centre is no longer in use: choose one that is"})
+        meetup.youth_centre = centre
     elif creating and staff.youth_centre_id:
         meetup.youth_centre = staff.youth_centre_id
     if "sector_id" in given and given["sector_id"] is not None:

@@ -122,3 +122,9 @@ class YouthCentre(BaseModel):
     sector = ForeignKeyField(Sector, null=True, backref="youth_centres", on_delete="SET NULL")
     latitude = FloatField(null=True)
     longitude = FloatField(null=True)
+
+    @property
+    def is_retired(self) -> bool:
+        """Retired by the admin (CentreRetirement, reached through its `retirement` backref): it stays on past
+        meetups and is offered for no new one."""
+        return self.retirement.exists()

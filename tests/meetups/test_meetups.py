@@ -258,3 +258,35 @@ def test_demo_city_has_an_evening_and_a_camp_needing_consent_with_officers(app, 
     assert camp["consent_required"] is True and camp["signup_open"] is True
     assert len(camp["officers"]) == 2 and all(o["role"] == "officer" for o in camp["officers"])
     assert len(client.get(f"/api/meetups/{kinds['youth_centre_evening']['id']}").json["officers"]) == 2
+
+
+def test_a_retired_youth_centre_takes_no_new_meetups_but_keeps_its_own(app, city, as_role):
+    """The admin retires the organiser's centre: the meetup already announced there stays and can be edited;
+    a new one is refused with what to do next (the organiser's staff home says it too), and nobody can move a
+    meetup to the retired centre."""
+    organiser, admin = as_role("organiser"), as_role("admin")
+    centre = city["centre"].id
+    before = announce(organiser)
+    other = admin.post("/api/console/youth-centres", {"name": "Kallio youth centre"}).json["id"]
+    elsewhere = admin.post("/api/meetups", meetup_body(youth_centre_id=other))
+    assert elsewhere.status_code == 201, elsewhere.json
+    assert admin.post(f"/api/console/youth-centres/{centre}/retire").status_code == 200
+
+    refused = organiser.post("/api/meetups", meetup_body())
+    assert refused.status_code == 403 and refused.json["error"]["code"] == "centre_retired"
+    assert "Ask your admin" in refused.json["error"]["message"]
+    assert organiser.get("/api/console/home").json["centre_retired"] is True
+    kept = organiser.patch(f"/api/meetups/{before['id']}", {"title": "Games night (last one here)",
+                                                            "youth_centre_id": centre})
+    assert kept.status_code == 200 and kept.json["youth_centre"]["id"] == centre
+
+    for attempt in (admin.post("/api/meetups", meetup_body(youth_centre_id=centre)),
+                    admin.patch(f"/api/meetups/{elsewhere.json['id']}", {"youth_centre_id": centre})):
+        assert attempt.status_code == 422, attempt.json
+        assert "no longer in use" in attempt.json["error"]["fields"]["youth_centre_id"]
+    with app.app_context():
+        assert Meetup.select().count() == 2          # nothing half-written
+
+    assert admin.post(f"/api/console/youth-centres/{centre}/restore").status_code == 200
+    assert organiser.post("/api/meetups", meetup_body()).status_code == 201
+    assert organiser.get("/api/console/home").json["centre_retired"] is False

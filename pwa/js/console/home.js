@@ -46,6 +46,7 @@ function organiserSections(home) {
   return [
     section('meetups', t('staff.my_meetups'),
       home.no_youth_centre ? h('p', { class: 'console-warning', role: 'status' }, t('staff.no_youth_centre')) : null,
+      home.centre_retired ? h('p', { class: 'console-warning', role: 'status' }, t('staff.centre_retired')) : null,
       h('p', {}, h('a', { class: 'button', href: '/meetups/new' }, t('staff.new_meetup'))),
       table(t('staff.my_meetups'), [
         { label: t('staff.col_meetup'), render: (m) => h('a', { href: m.organise }, m.title) },
