@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import enter_as_staff, login_staff, message, open_session, wait_live
+from tests.browser.helpers import enter_as_staff, login_staff, message, navigate, open_session, wait_live
 
 
 def test_lobby_shows_the_next_session_with_rules_and_both_ways_in(page, goto, as_role):
@@ -38,6 +38,21 @@ def test_join_is_one_tap_and_gives_a_handle_then_ask_ahead_before_the_start(page
     own.get_by_text("Waiting for a moderator.").wait_for()
     assert "goes to the host when the chat starts" in own.inner_text()
     assert page.console_errors == []
+
+
+def test_leaving_the_room_before_it_caught_up_does_not_scroll_the_next_screen(page, goto, as_role):
+    """The room opens at the newest message once caught up, or after 1.5 s on a slow network; a user who has
+    already gone on to another screen by then stays where they are (this scrolled the next screen to its end)."""
+    session = open_session(as_role)
+    page.set_viewport_size({"width": 360, "height": 300})
+    page.route_web_socket("**/ws/**", lambda socket: None)     # a network so slow nothing arrives
+    page.clock.install()
+    goto(page, f"/chat/{session['id']}?as=observer")
+    page.locator('.chat-connection[data-state="connecting"]').wait_for()
+    navigate(page, "/")
+    assert page.evaluate("document.scrollingElement.scrollHeight") > 400         # a page that could scroll
+    page.clock.run_for(2000)
+    assert page.evaluate("window.scrollY") == 0
 
 
 def test_observer_sees_the_banner_and_no_composer(page, goto, as_role):

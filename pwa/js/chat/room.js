@@ -101,10 +101,16 @@ export function youthRoom(view, session, me, { observer }) {
     stream.element,
     dock].filter(Boolean));
   // Open at the newest message, like a messenger: the backlog arrives as frames after `welcome`.
+  // Not once the user has left: the next screen keeps its own place.
   let opened = false;
-  const openAtEnd = () => { if (!opened) { opened = true; requestAnimationFrame(() => stream.scrollToEnd({ instant: true })); } };
+  let left = false;
+  const openAtEnd = () => {
+    if (opened || left) return;
+    opened = true;
+    requestAnimationFrame(() => { if (!left) stream.scrollToEnd({ instant: true }); });
+  };
   socket.addEventListener('caught_up', openAtEnd);
-  setTimeout(openAtEnd, 1500);
+  const openAnyway = setTimeout(openAtEnd, 1500);     // no catch-up yet (a slow network): open at the end anyway
 
   if (header.state() === 'closed') stateChanged('closed');
 
@@ -171,7 +177,7 @@ export function youthRoom(view, session, me, { observer }) {
     else toast(text);
   });
   socket.connect();
-  return () => { socket.close(); header.stop(); stream.stop(); box && box.stop(); };
+  return () => { left = true; clearTimeout(openAnyway); socket.close(); header.stop(); stream.stop(); box && box.stop(); };
 }
 
 
