@@ -6,8 +6,8 @@ PROMETHEUS_MULTIPROC_DIR to an empty directory shared by them, and any process a
 
 What it tells (no one's identity, only counts):
   tuttu_http_requests_total{method,route,status}, tuttu_http_request_seconds{method,route}
+                                              (with the chat sockets the join gate refuses before Flask: 429, 503)
   tuttu_chat_sockets{role,session}            open chat sockets (summed over live processes)
-  tuttu_chat_joins_refused{reason}             sockets turned away before the handshake (rate_limited, busy)
   tuttu_fanout_lag_seconds                     publish on one process -> dispatch on another (Redis)
   tuttu_broker_up{pid}, tuttu_broker_reconnects{pid}, tuttu_broker_down_seconds{pid}
   tuttu_job_queue_depth, tuttu_jobs_waiting    queued jobs; jobs held in a web process while Redis is away
@@ -42,9 +42,6 @@ BROKER_RECONNECTS = Gauge("tuttu_broker_reconnects", "Times this process's broke
                           multiprocess_mode="liveall")
 BROKER_DOWN_SECONDS = Gauge("tuttu_broker_down_seconds", "How long fan-out has been down in this process (0 when up)",
                             multiprocess_mode="liveall")
-JOINS_REFUSED = Gauge("tuttu_chat_joins_refused", "Chat sockets refused before the handshake since the process "
-                      "started, by reason (rate_limited: the address's caps; busy: no turn to join in time)",
-                      ["reason"], multiprocess_mode="livesum")
 JOBS_WAITING = Gauge("tuttu_jobs_waiting", "Jobs held in a web process until the job queue (Redis) is back",
                      multiprocess_mode="livesum")
 
@@ -55,7 +52,6 @@ _sockets_seen = set()
 
 def refresh_process_gauges():
     """This process's sockets and broker state into its gauges (a dead process's values vanish)."""
-    from .chat.budget import joins_refused
     from .chat.hub import hub
     from .tasks import waiting_jobs
     counts = {}
@@ -73,8 +69,6 @@ def refresh_process_gauges():
     BROKER_RECONNECTS.set(broker.reconnects)
     BROKER_DOWN_SECONDS.set(0 if broker.healthy() else round(time.time() - broker.since, 1))
     JOBS_WAITING.set(waiting_jobs())
-    for reason, count in joins_refused.snapshot().items():
-        JOINS_REFUSED.labels(reason).set(count)
 
 
 def _refresh_forever():
@@ -150,7 +144,7 @@ def metrics():
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
 
 
-PROCESS_METRICS = (HTTP_REQUESTS, HTTP_SECONDS, SOCKETS, JOINS_REFUSED, FANOUT_LAG, BROKER_UP, BROKER_RECONNECTS,
+PROCESS_METRICS = (HTTP_REQUESTS, HTTP_SECONDS, SOCKETS, FANOUT_LAG, BROKER_UP, BROKER_RECONNECTS,
                    BROKER_DOWN_SECONDS, JOBS_WAITING)
 
 
@@ -173,6 +167,11 @@ def forget_dead_processes(directory):
             pass
 
 
+def count_request(method, route, status):
+    """One answer in tuttu_http_requests_total (also called by the chat's join gate, which answers before Flask)."""
+    HTTP_REQUESTS.labels(method, route, str(status)).inc()
+
+
 def init_app(app):
     """HTTP counts and latency for every request, fan-out lag from the broker, the /metrics route."""
     app.register_blueprint(bp)
@@ -189,5 +188,5 @@ def init_app(app):
         if started is not None:
             route = request.url_rule.rule if request.url_rule else "unmatched"
             HTTP_SECONDS.labels(request.method, route).observe(time.perf_counter() - started)
-            HTTP_REQUESTS.labels(request.method, route, str(response.status_code)).inc()
+            count_request(request.method, route, response.status_code)
         return response

@@ -16,6 +16,10 @@ import math
 import threading
 import time
 
+from ..metrics import count_request
+
+SOCKET_ROUTE = "/ws/sessions/<int:session_id>"     # the chat socket's route (ws.py), as /metrics names it
+
 
 class FrameBudget:
     """A token bucket of `burst` frames refilled at `per_second`; `abuse` frames beyond it close the socket."""
@@ -130,7 +134,6 @@ class JoinGate:
         address = address_key(environ.get("REMOTE_ADDR"))
         wait = joins_by_address.take(address, config["CHAT_JOIN_BURST"], config["CHAT_JOINS_PER_SECOND"])
         if wait is not None or not sockets_by_address.enter(address, config["CHAT_SOCKETS_PER_ADDRESS"]):
-            joins_refused.add("rate_limited")
             return refuse(start_response, "429 Too Many Requests", "rate_limited",
                           "Too many chat connections from this address just now.", max(1, math.ceil(wait or 1)))
         try:
@@ -149,7 +152,6 @@ class JoinGate:
             environ["tuttu.joined"] = _no_turn
             return self.inner(environ, start_response)
         if not self.slots.acquire(timeout=self.wait):
-            joins_refused.add("busy")
             return refuse(start_response, "503 Service Unavailable", "busy",
                           "Many people are joining right now. Try again in a moment.", 2)
         held = [True]
@@ -170,37 +172,17 @@ def _no_turn():
 
 
 def refuse(start_response, status, code, message, retry_after):
-    """The API's error shape (errors.py), written without Flask: refusing must cost next to nothing."""
+    """The API's error shape (errors.py), written without Flask: refusing must cost next to nothing. Counted
+    in /metrics with the other answers of the socket route (the after-request hook never sees these)."""
+    count_request("GET", SOCKET_ROUTE, status.split(" ", 1)[0])
     body = json.dumps({"error": {"code": code, "message": message, "fields": {}}}).encode()
     start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
                             ("Retry-After", str(retry_after)), ("Cache-Control", "no-store")])
     return [body]
 
 
-class RefusalCount:
-    """Sockets this process refused before the handshake, by reason (for /metrics: how many phones the
-    address caps or a full gate turned away at 16:00). They never reach Flask, so no request counter sees them."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.counts = {"rate_limited": 0, "busy": 0}
-
-    def add(self, reason):
-        with self.lock:
-            self.counts[reason] += 1
-
-    def snapshot(self) -> dict:
-        with self.lock:
-            return dict(self.counts)
-
-    def clear(self):
-        with self.lock:
-            self.counts = dict.fromkeys(self.counts, 0)
-
-
 sockets_by_address = SocketCount()
 joins_by_address = JoinRate()
-joins_refused = RefusalCount()
 _reports: dict = {}
 _reports_lock = threading.Lock()
 
@@ -227,6 +209,5 @@ def reset():
     """Forget every count (a new app starts fresh)."""
     sockets_by_address.clear()
     joins_by_address.clear()
-    joins_refused.clear()
     with _reports_lock:
         _reports.clear()

@@ -68,7 +68,7 @@ def before_handshake():
     request.environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)     # no permessage-deflate
 
 
-@sock.route("/ws/sessions/<int:session_id>", bp=bp, endpoint="socket")
+@sock.route(budget.SOCKET_ROUTE, bp=bp, endpoint="socket")
 def chat_socket(ws, session_id: int):
     """WS /ws/sessions/<id>?as=participant|observer&since=<seq>&staff_since=<n>."""
     config = current_app.config
