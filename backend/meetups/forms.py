@@ -79,16 +79,20 @@ def apply(meetup: Meetup, body: MeetupChanges, staff, creating: bool):
 
 
 def place(meetup, given, staff, creating):
-    """The youth centre (an organiser's own; an admin's choice) and the sector (default: the centre's)."""
+    """The youth centre (an organiser's own; an admin's choice) and the sector (default: the centre's). A retired
+    centre takes no new meetup; one already there keeps it."""
     if "youth_centre_id" in given and given["youth_centre_id"] is not None:
         if staff.role != Staff.ADMIN and given["youth_centre_id"] != staff.youth_centre_id:
             raise ApiError(403, "other_centre", "You can only announce meetups of your own youth centre.")
         centre = YouthCentre.get_or_none(YouthCentre.id == given["youth_centre_id"]) or _unknown("youth_centre_id")
-        if centre.id != meetup.youth_centre_id and centre.is_retired:     # a meetup already there may stay
+        if centre.id != meetup.youth_centre_id and centre.is_retired:
             raise ApiError(422, "invalid", "Some fields need attention.",
                            {"youth_centre_id": "this youth centre is no longer in use: choose one that is"})
         meetup.youth_centre = centre
     elif creating and staff.youth_centre_id:
+        if staff.youth_centre.is_retired:
+            raise ApiError(403, "centre_retired", "Your youth centre is no longer in use. Ask your admin to link "
+                                                  "your account to the centre you work at now.")
         meetup.youth_centre = staff.youth_centre_id
     if "sector_id" in given and given["sector_id"] is not None:
         meetup.sector = Sector.get_or_none(Sector.id == given["sector_id"]) or _unknown("sector_id")

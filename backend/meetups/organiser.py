@@ -88,9 +88,6 @@ def create_meetup():
     """Announce a meetup (consent is on by default for camps and anything overnight)."""
     if current_user.role == Staff.ORGANISER and not current_user.youth_centre_id:
         raise ApiError(403, "no_youth_centre", "Your account isn't linked to a youth centre. Ask your admin.")
-    if current_user.role == Staff.ORGANISER and current_user.youth_centre.is_retired:
-        raise ApiError(403, "centre_retired", "Your youth centre is no longer in use. Ask your admin to link your "
-                                              "account to the centre you work at now.")
     now = utcnow()
     with db.atomic():
         meetup = Meetup(organiser=current_user.id, created_at=now, updated_at=now)
