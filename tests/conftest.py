@@ -21,13 +21,13 @@ def _one_database_and_port_range_per_worker():
     if not worker:
         return
     index, count = int(worker.removeprefix("gw")), max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
-    first, last = (int(p) for p in os.environ.get("TUTTU_TEST_PORTS", "18500-18899").split("-"))
+    from tests.support import port_range, sibling_database
+    first, last = port_range()
     size = (last - first + 1) // count
     os.environ["TUTTU_TEST_PORTS"] = f"{first + index * size}-{first + (index + 1) * size - 1}"
     url = os.environ.get("TEST_DATABASE_URL", "")
     if not url.startswith("postgres"):
         return
-    from tests.support import sibling_database
     try:
         os.environ["TEST_DATABASE_URL"] = sibling_database(url, f"_{worker}")
     except Exception:           # no PostgreSQL here: the tests that need it skip (or fail under REQUIRE_SERVICES=1)
@@ -35,7 +35,6 @@ def _one_database_and_port_range_per_worker():
 
 
 _one_database_and_port_range_per_worker()
-
 
 
 def pytest_configure(config):

@@ -19,6 +19,13 @@ def service_unavailable(reason):
     pytest.skip(reason)
 
 
+def port_range() -> tuple[int, int]:
+    """The loopback ports the multi-process tests may bind (TUTTU_TEST_PORTS=first-last; each xdist worker has
+    its own slice, tests/conftest.py)."""
+    first, last = (int(p) for p in os.environ.get("TUTTU_TEST_PORTS", "18500-18899").split("-"))
+    return first, last
+
+
 def sibling_database(url: str, suffix: str) -> str:
     """The URL of database `<name><suffix>` on the same PostgreSQL server as `url`, created when missing."""
     from urllib.parse import urlsplit, urlunsplit

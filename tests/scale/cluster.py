@@ -19,16 +19,11 @@ import threading
 import time
 from pathlib import Path
 
-from tests.support import service_unavailable, sibling_database
+from tests.support import port_range, service_unavailable, sibling_database
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "scale test password 123"
 HOST_EMAIL = "host@scale.tuttu.fi"
-
-
-def port_range():
-    first, last = (int(p) for p in os.environ.get("TUTTU_TEST_PORTS", "18500-18899").split("-"))
-    return first, last
 
 
 def free_port():
