@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import login_staff, open_session
+from tests.browser.helpers import login_staff, navigate, open_session
 from tests.browser.test_chat_phone import CHATTER, seed_messages
 from tests.meetups.helpers import announce
 
@@ -177,7 +177,7 @@ def data(app, city, as_role):
 
 
 def show(page, path):
-    page.evaluate("(path) => import('/js/router.js').then((router) => router.navigate(path))", path)
+    navigate(page, path)
     page.wait_for_function(READY, timeout=15_000)
     page.evaluate(SETTLED)
 
