@@ -328,7 +328,9 @@ class Hub:
         self.rooms = {}
         self.lock = threading.Lock()
         self.staff_token = None         # (broker, token)
-        self.ticker = None
+        self.ticker = None              # the presence ticker thread, started by the first join
+        self.ticking = True             # False: no ticker thread; whoever drives the hub calls tick() itself
+        self.ticker_stop = threading.Event()
 
     @property
     def broker(self):
@@ -403,9 +405,18 @@ class Hub:
     def _start(self):
         if self.staff_token is None or self.staff_token[0] is not self.broker:
             self.staff_token = (self.broker, self.broker.subscribe("staff", self.on_staff_event))
-        if self.ticker is None or not self.ticker.is_alive():
-            self.ticker = threading.Thread(target=self._tick_forever, name="chat-presence", daemon=True)
+        if self.ticking and (self.ticker is None or not self.ticker.is_alive()):
+            self.ticker_stop = threading.Event()
+            self.ticker = threading.Thread(target=self._tick_forever, args=(self.ticker_stop,),
+                                           name="chat-presence", daemon=True)
             self.ticker.start()
+
+    def stop_ticker(self):
+        """End the presence ticker after its current tick (a later join starts it again if `ticking`)."""
+        ticker, self.ticker = self.ticker, None
+        self.ticker_stop.set()
+        if ticker is not None and ticker is not threading.current_thread():
+            ticker.join(timeout=30)
 
     def on_staff_event(self, event):
         if event.get("type") == "deactivated":
@@ -415,10 +426,9 @@ class Hub:
                                    "message": "Your staff account was deactivated."})
                     conn.close(4003, "deactivated")
 
-    def _tick_forever(self):
+    def _tick_forever(self, stop):
         last_refresh, ticks = 0.0, 0
-        while True:
-            time.sleep(PRESENCE_EVERY)
+        while not stop.wait(PRESENCE_EVERY):
             ticks += 1
             try:
                 refresh = time.monotonic() - last_refresh > PRESENCE_REFRESH

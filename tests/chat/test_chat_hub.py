@@ -265,3 +265,22 @@ def test_erasing_a_youth_keeps_the_archived_answer_to_their_question(chat):
     Youth.get_by_id(teen.conn.youth_id).erase()
     assert ChatMessage.select().where(ChatMessage.youth == teen.conn.youth_id).count() == 0
     assert Answer.get().published_at is not None and Answer.get().question == "Can I film a police check?"
+
+
+def test_the_presence_ticker_runs_beside_live_sockets_and_stays_out_of_a_hub_its_owner_ticks(chat):
+    """A server's hub ticks presence once a second from its first join; a hub driven by hand (these tests,
+    with synchronous delivery) runs no ticker, so a tick never lands between two lines of a test."""
+    from backend.broker import LocalBroker
+    from backend.chat.hub import hub
+    from tests.chat.helpers import reset_hub
+
+    def tickers():
+        return [t for t in threading.enumerate() if t.name == "chat-presence" and t.is_alive()]
+
+    reset_hub()                              # as a server (the app's broker): the first join starts the ticker
+    chat.observer()
+    assert len(tickers()) == 1 and hub.ticker.is_alive()
+    reset_hub(LocalBroker())               # driven by hand: the running ticker ends
+    assert tickers() == [] and hub.ticker is None
+    chat.observer()
+    assert tickers() == []                   # and a join does not start one
