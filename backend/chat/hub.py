@@ -331,6 +331,7 @@ class Hub:
         self.ticker = None              # the presence ticker thread, started by the first join
         self.ticking = True             # False: no ticker thread; whoever drives the hub calls tick() itself
         self.ticker_stop = threading.Event()
+        self.starting = threading.Lock()  # the first joins arrive together (16:00): one ticker, one staff subscription
 
     @property
     def broker(self):
@@ -403,18 +404,20 @@ class Hub:
 
     # --- staff deactivation and presence ------------------------------------------------------------
     def _start(self):
-        if self.staff_token is None or self.staff_token[0] is not self.broker:
-            self.staff_token = (self.broker, self.broker.subscribe("staff", self.on_staff_event))
-        if self.ticking and (self.ticker is None or not self.ticker.is_alive()):
-            self.ticker_stop = threading.Event()
-            self.ticker = threading.Thread(target=self._tick_forever, args=(self.ticker_stop,),
-                                           name="chat-presence", daemon=True)
-            self.ticker.start()
+        with self.starting:
+            if self.staff_token is None or self.staff_token[0] is not self.broker:
+                self.staff_token = (self.broker, self.broker.subscribe("staff", self.on_staff_event))
+            if self.ticking and (self.ticker is None or not self.ticker.is_alive()):
+                self.ticker_stop = threading.Event()
+                self.ticker = threading.Thread(target=self._tick_forever, args=(self.ticker_stop,),
+                                               name="chat-presence", daemon=True)
+                self.ticker.start()
 
     def stop_ticker(self):
         """End the presence ticker after its current tick (a later join starts it again if `ticking`)."""
-        ticker, self.ticker = self.ticker, None
-        self.ticker_stop.set()
+        with self.starting:
+            ticker, self.ticker = self.ticker, None
+            self.ticker_stop.set()
         if ticker is not None and ticker is not threading.current_thread():
             ticker.join(timeout=30)
 

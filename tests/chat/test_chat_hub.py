@@ -1,5 +1,6 @@
 """The chat hub without sockets: moderation, catch-up, roles, backchannel, answers, sanctions, limits."""
 import threading
+import time
 
 from backend.chat import actions, dispatch
 from backend.models import Answer, AuditLog, ChatMessage, ChatSession
@@ -277,9 +278,27 @@ def test_the_presence_ticker_runs_beside_live_sockets_and_stays_out_of_a_hub_its
     def tickers():
         return [t for t in threading.enumerate() if t.name == "chat-presence" and t.is_alive()]
 
-    reset_hub()                              # as a server (the app's broker): the first join starts the ticker
-    chat.observer()
+    reset_hub()                              # as a server (the app's broker): the first joins start one ticker
+    arriving = threading.Barrier(16)
+    peers = [Peer(chat.id, "observer") for _ in range(16)]
+
+    def arrive(peer):
+        arriving.wait()
+        hub.add(chat.id, peer.conn)          # the hub's part of a join, all at the same moment
+    joins = [threading.Thread(target=arrive, args=(peer,)) for peer in peers]
+    for thread in joins:
+        thread.start()
+    for thread in joins:
+        thread.join()
+    assert len(hub.connections(chat.id)) == 16
     assert len(tickers()) == 1 and hub.ticker.is_alive()
+    host = chat.staffer()                     # one subscription to staff deactivations: told once
+    hub.broker.publish("staff", {"type": "deactivated", "staff_id": host.conn.staff_id})
+    deadline = time.monotonic() + 5
+    while host.close_code is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.1)
+    assert host.close_code == 4003 and [f["code"] for f in host.of("error")] == ["deactivated"]
     reset_hub(LocalBroker())               # driven by hand: the running ticker ends
     assert tickers() == [] and hub.ticker is None
     chat.observer()
