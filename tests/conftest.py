@@ -201,6 +201,6 @@ def as_role(city, new_client):
 
 @pytest.fixture(scope="session")
 def push_service():
-    """The local push service (a separate process that verifies VAPID and decrypts every payload)."""
+    """The local push service (a thread of the test process that verifies VAPID and decrypts every payload)."""
     with PushService() as service:
         yield service

@@ -156,7 +156,7 @@ def deliver_batch(deliveries, now, push_sender=None) -> Counter:
 def record(deliveries, outcomes, now) -> dict:
     """Store what the push service answered for each delivery; returns {result: count}."""
     sent, gone = [], []
-    counts = Counter()
+    counts, unanswered, reasons = Counter(), Counter(), Counter()
     for delivery, outcome in zip(deliveries, outcomes):
         attempts = delivery.attempts + 1
         if outcome.status is not None and 200 <= outcome.status < 300:
@@ -164,7 +164,10 @@ def record(deliveries, outcomes, now) -> dict:
         elif outcome.status in (404, 410):
             gone.append(delivery)
         elif outcome.status == 429 or outcome.status is None or outcome.status >= 500:
-            counts[_retry_or_fail(delivery, outcome, attempts, now)] += 1
+            result = _retry_or_fail(delivery, outcome, attempts, now)
+            counts[result] += 1
+            unanswered[result] += 1
+            reasons[outcome.error or f"status {outcome.status}"] += 1
         else:
             log.warning("push refused with %s for delivery %s: %s", outcome.status, delivery.id, outcome.error)
             _update([delivery.id], status=Delivery.FAILED, attempts=attempts, last_status=outcome.status,
@@ -180,6 +183,10 @@ def record(deliveries, outcomes, now) -> dict:
                 last_status=410, error="subscription expired or unsubscribed")
         PushSubscription.delete().where(PushSubscription.id.in_([d.subscription_id for d in gone])).execute()
     counts["sent"], counts["gone"] = len(sent), len(gone)
+    if unanswered:              # busy or unreachable push service: retried later (or given up), one line a batch
+        log.warning("push service did not take %s deliveries (%s): %s to retry, %s given up",
+                    sum(unanswered.values()), ", ".join(f"{k} x{n}" for k, n in reasons.most_common()),
+                    unanswered["retry"], unanswered["failed"])
     return counts
 
 

@@ -23,11 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("TUTTU_TASKS_IMMEDIATE", "1")
 
 import requests  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
 
 from backend import create_app  # noqa: E402
 from backend.db import db, is_postgres  # noqa: E402
 from backend.models import ALL_MODELS, Meetup, Signup, utcnow  # noqa: E402
+from tests.support import serving  # noqa: E402
 
 
 def make_app(url, workdir):
@@ -87,10 +87,11 @@ def main():
         if is_postgres():
             db.execute_sql("TRUNCATE " + ", ".join(f'"{m._meta.table_name}"' for m in ALL_MODELS) + " RESTART IDENTITY CASCADE")
         engine = "PostgreSQL" if is_postgres() else "SQLite"
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    server.request_queue_size = 1024
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}"
+    with serving(app, backlog=1024) as base:       # 200 phones at once: a deep accept queue
+        run_rounds(app, base, engine, args)
+
+
+def run_rounds(app, base, engine, args):
     print(f"{engine}: {args.youth} simultaneous sign-ups for {args.places} places, {args.rounds} rounds\n")
     print(f"{'round':>5} {'wall s':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'5xx':>5} {'exact':>6}")
     for round_ in range(1, args.rounds + 1):
@@ -106,7 +107,6 @@ def main():
         errors = sum(1 for code, _ in results if code >= 500)
         print(f"{round_:>5} {wall:>8.2f} {len(results) / wall:>8.0f} {statistics.median(latencies):>8.0f} {p95:>8.0f} "
               f"{latencies[-1]:>8.0f} {errors:>5} {str(exact(app, meetup.id, args.places, args.youth)):>6}")
-    server.shutdown()
 
 
 if __name__ == "__main__":

@@ -96,9 +96,7 @@ class PushService:
         self._payloads_seen = set()
         self._verified = {}  # (jwt, key) -> claims whose signature was already checked
         self._ids = itertools.count(1)
-        self.server = ThreadingHTTPServer((host, port), _Handler)
-        self.server.daemon_threads = True
-        self.server.request_queue_size = 512
+        self.server = _Server((host, port), _Handler)
         self.server.push = self
         self.thread = None
 
@@ -249,6 +247,11 @@ class PushService:
                                     version="aes128gcm")
         except Exception as e:  # http_ece raises several kinds
             raise Refused(400, f"cannot decrypt: {e}") from None
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 512     # a class attribute: listen() runs in __init__ (the default 5 drops a fan-out's connects)
 
 
 class _Handler(BaseHTTPRequestHandler):

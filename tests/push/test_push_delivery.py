@@ -196,7 +196,7 @@ def test_429_waits_for_retry_after_then_delivers_once(job, as_role, push_service
     assert Delivery.get().attempts == 2 and Delivery.get().status == "sent"
 
 
-def test_5xx_retries_with_bounded_exponential_backoff_then_gives_up(job, as_role, push_service):
+def test_5xx_retries_with_bounded_exponential_backoff_then_gives_up(job, as_role, push_service, caplog):
     browser = subscribe(as_role("youth"), push_service, posts=True)
     push_service.answer(browser["endpoint"], 500)
     now = datetime(2026, 11, 24, 10, 0)
@@ -217,6 +217,9 @@ def test_5xx_retries_with_bounded_exponential_backoff_then_gives_up(job, as_role
     assert waits == [30, 60, 120, 240, 480, 960, 1920][:MAX_ATTEMPTS - 1]
     assert Delivery.get().status == "failed" and Delivery.get().attempts == MAX_ATTEMPTS
     assert PushSubscription.select().count() == 1           # not dead: only unreachable for now
+    told = [r.getMessage() for r in caplog.records if r.name == "backend.push.delivery"]
+    assert told == ["push service did not take 1 deliveries (status 500 x1): 1 to retry, 0 given up"] * (MAX_ATTEMPTS - 1) + [
+        "push service did not take 1 deliveries (status 500 x1): 0 to retry, 1 given up"]   # an operator sees why
 
 
 @pytest.mark.parametrize("status", [400, 403, 413])
@@ -265,8 +268,9 @@ def test_two_workers_share_a_fan_out_without_sending_anything_twice(job, app, as
         t.start()
     for t in threads:
         t.join()
-    assert sum(r["sent"] for r in results) == 120
-    assert all(r["sent"] > 0 for r in results)                # both did part of the work
+    outcome = (results, Delivery.counts(), push_service.stats()["counts"])   # what happened, if this fails
+    assert sum(r["sent"] for r in results) == 120, outcome
+    assert all(r["sent"] > 0 for r in results), outcome                # both did part of the work
     assert [len(push_service.messages(b["endpoint"])) for b in browsers] == [1] * 120
 
 
