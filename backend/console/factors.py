@@ -26,7 +26,7 @@ from ..security import limiter
 
 bp = Blueprint("console_factors", __name__)
 
-RECHECK_SECONDS = 15 * 60           # app config FACTOR_RECHECK_SECONDS may change it (tests: 0)
+RECHECK_SECONDS = 15 * 60           # app config FACTOR_RECHECK_SECONDS may change it
 
 
 def recheck_seconds() -> int:
@@ -57,7 +57,7 @@ def needs_second_factor(staff) -> bool:
 
 
 def mark_checked():
-    session["factor_at"] = int(time.time())
+    session["factor_at"] = time.time()          # to the fraction: a whole-second stamp shortened the window by up to 1 s
 
 
 def require_recent_factor(staff):
