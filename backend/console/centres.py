@@ -30,10 +30,6 @@ class CentreChangeBody(Body):
     organiser_ids: list[int] | None = Field(default=None, max_length=50)
 
 
-def retired_ids() -> set:
-    return {row.youth_centre_id for row in CentreRetirement.select(CentreRetirement.youth_centre)}
-
-
 def centre_row(centre: YouthCentre, retired: set, organisers: dict) -> dict:
     return {"id": centre.id, "name": centre.name, "address": centre.address, "sector_id": centre.sector_id,
             "sector": centre.sector.name if centre.sector_id else None,
@@ -50,7 +46,7 @@ def organisers_by_centre() -> dict:
 
 
 def one_row(centre):
-    return centre_row(centre, retired_ids(), organisers_by_centre())
+    return centre_row(centre, CentreRetirement.centre_ids(), organisers_by_centre())
 
 
 def _sector(sector_id):
@@ -85,7 +81,7 @@ def _set_organisers(centre, ids):
 @api.validate(tags=["console"])
 def open_centres():
     """The city's youth centres in use, by name (public: where meetups happen)."""
-    retired = retired_ids()
+    retired = CentreRetirement.centre_ids()
     rows = YouthCentre.select().order_by(YouthCentre.name, YouthCentre.id)
     return jsonify(youth_centres=[{"id": c.id, "name": c.name, "address": c.address, "sector_id": c.sector_id,
                                    "latitude": c.latitude, "longitude": c.longitude}
@@ -97,7 +93,7 @@ def open_centres():
 @api.validate(tags=["console"])
 def list_centres():
     """Every youth centre, retired ones included, with organisers (admin)."""
-    retired, organisers = retired_ids(), organisers_by_centre()
+    retired, organisers = CentreRetirement.centre_ids(), organisers_by_centre()
     rows = YouthCentre.select().order_by(YouthCentre.name, YouthCentre.id)
     return jsonify(youth_centres=[centre_row(c, retired, organisers) for c in rows])
 
@@ -154,7 +150,7 @@ def retire_centre(centre_id):
     centre = YouthCentre.get_or_none(YouthCentre.id == centre_id)
     if centre is None:
         raise ApiError(404, "not_found", "No such youth centre.")
-    if centre.id not in retired_ids():
+    if not centre.is_retired:
         with db.atomic():
             CentreRetirement.create(youth_centre=centre, retired_by=current_staff())
             AuditLog.record(current_staff(), "centre.retire", centre)

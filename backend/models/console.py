@@ -156,6 +156,11 @@ class CentreRetirement(BaseModel):
     retired_by = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
     note = TextField(null=True)
 
+    @classmethod
+    def centre_ids(cls) -> set:
+        """The ids of every retired youth centre (one query, for a list of centres)."""
+        return {row.youth_centre_id for row in cls.select(cls.youth_centre)}
+
 
 class StaffPasskey(BaseModel):
     """A staff member's passkey (WebAuthn credential) as a second factor: only its public key is kept."""
