@@ -177,8 +177,15 @@ def refuse(start_response, status, code, message, retry_after):
     count_request("GET", SOCKET_ROUTE, status.split(" ", 1)[0])
     body = json.dumps({"error": {"code": code, "message": message, "fields": {}}}).encode()
     start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
-                            ("Retry-After", str(retry_after)), ("Cache-Control", "no-store")])
+                            ("Retry-After", str(retry_after)), ("Cache-Control", "no-store"), *REFUSAL_HEADERS])
     return [body]
+
+
+# The headers every other answer gets from flask-talisman (security.py), for an answer made before Flask:
+# nothing in a refusal is ever to be rendered, framed or sniffed.
+REFUSAL_HEADERS = (("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+                   ("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"),
+                   ("Referrer-Policy", "no-referrer"))
 
 
 sockets_by_address = SocketCount()

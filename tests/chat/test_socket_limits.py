@@ -313,4 +313,6 @@ def test_behind_a_proxy_each_forwarded_address_has_its_own_caps_before_flask(app
     again = join("203.0.113.5")
     assert again.status_code == 429 and int(again.headers["Retry-After"]) >= 1
     assert again.json["error"]["code"] == "rate_limited"
+    assert again.headers["X-Content-Type-Options"] == "nosniff" and again.headers["Referrer-Policy"] == "no-referrer"
+    assert "frame-ancestors 'none'" in again.headers["Content-Security-Policy"]   # as every answer Flask makes
     assert join("198.51.100.7").status_code == 404        # another address behind the same proxy
