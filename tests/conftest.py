@@ -51,6 +51,7 @@ def pytest_configure(config):
         config.add_cleanup(traveller.stop)
 
 from backend import create_app  # noqa: E402
+from backend.chat.hub import hub  # noqa: E402
 from backend.db import db  # noqa: E402
 from backend.models import ALL_MODELS, Sector, SectorPostcode, Staff, YouthCentre  # noqa: E402
 from tests.push.pushservice import PushService  # noqa: E402
@@ -138,6 +139,7 @@ def app(app_config):
             _empty_postgres()
     # No app context is held open: each request pushes its own (as in production), so `g` is fresh.
     yield app
+    hub.reset()     # the test's rooms and presence ticker end with its app (a late tick wrote into the next test's)
     if not db.is_closed():
         db.close()
     if hasattr(db.obj, "close_all"):

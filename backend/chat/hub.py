@@ -346,6 +346,7 @@ class Hub:
             staff_token, self.staff_token = self.staff_token, None
         for broker, token in [(room.broker, room.token) for room in rooms] + ([staff_token] if staff_token else []):
             broker.unsubscribe(token)          # only forgets the callback: safe on a closed broker too
+        self.stop_ticker()                     # a tick under way for the old rooms ends first; the next join starts one
 
     def publish(self, session_id, to, frame, stream=None, seq=None):
         env = {"to": to, "frame": frame}

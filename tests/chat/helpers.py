@@ -45,10 +45,6 @@ def reset_hub(broker=None):
     """No rooms (each new app starts with fresh rate limits). `broker` makes the hub's delivery synchronous
     (LocalBroker) for hub tests, which also tick it themselves: no presence ticker runs beside them (a tick
     between two lines of a test would write peaks or send presence frames the test did not ask for)."""
+    hub.reset()                        # no rooms, no ticker
     hub._broker = broker
     hub.ticking = broker is None
-    if broker is not None:
-        hub.stop_ticker()
-    for room in list(hub.rooms.values()):
-        hub.broker.unsubscribe(room.token)
-    hub.rooms.clear()
