@@ -30,10 +30,10 @@ class CentreChangeBody(Body):
     organiser_ids: list[int] | None = Field(default=None, max_length=50)
 
 
-def centre_row(centre: YouthCentre, retired: set, organisers: dict) -> dict:
+def centre_row(centre: YouthCentre, retired: bool, organisers: dict) -> dict:
     return {"id": centre.id, "name": centre.name, "address": centre.address, "sector_id": centre.sector_id,
             "sector": centre.sector.name if centre.sector_id else None,
-            "latitude": centre.latitude, "longitude": centre.longitude, "retired": centre.id in retired,
+            "latitude": centre.latitude, "longitude": centre.longitude, "retired": retired,
             "organisers": organisers.get(centre.id, [])}
 
 
@@ -46,7 +46,7 @@ def organisers_by_centre() -> dict:
 
 
 def one_row(centre):
-    return centre_row(centre, CentreRetirement.centre_ids(), organisers_by_centre())
+    return centre_row(centre, centre.is_retired, organisers_by_centre())
 
 
 def _sector(sector_id):
@@ -81,11 +81,9 @@ def _set_organisers(centre, ids):
 @api.validate(tags=["console"])
 def open_centres():
     """The city's youth centres in use, by name (public: where meetups happen)."""
-    retired = CentreRetirement.centre_ids()
-    rows = YouthCentre.select().order_by(YouthCentre.name, YouthCentre.id)
     return jsonify(youth_centres=[{"id": c.id, "name": c.name, "address": c.address, "sector_id": c.sector_id,
                                    "latitude": c.latitude, "longitude": c.longitude}
-                                  for c in rows if c.id not in retired])
+                                  for c in YouthCentre.in_use()])
 
 
 @bp.get("/api/console/youth-centres")
@@ -95,7 +93,7 @@ def list_centres():
     """Every youth centre, retired ones included, with organisers (admin)."""
     retired, organisers = CentreRetirement.centre_ids(), organisers_by_centre()
     rows = YouthCentre.select().order_by(YouthCentre.name, YouthCentre.id)
-    return jsonify(youth_centres=[centre_row(c, retired, organisers) for c in rows])
+    return jsonify(youth_centres=[centre_row(c, c.id in retired, organisers) for c in rows])
 
 
 @bp.post("/api/console/youth-centres")

@@ -128,3 +128,10 @@ class YouthCentre(BaseModel):
         """Retired by the admin (CentreRetirement, reached through its `retirement` backref): it stays on past
         meetups and is offered for no new one."""
         return self.retirement.exists()
+
+    @classmethod
+    def in_use(cls):
+        """The centres not retired, by name: the ones offered for new meetups."""
+        Retirement = cls.retirement.rel_model          # CentreRetirement (models/console.py)
+        return (cls.select().where(cls.id.not_in(Retirement.select(Retirement.youth_centre)))
+                .order_by(cls.name, cls.id))
